@@ -1,0 +1,21 @@
+/* tools/cli.h — what the paxscreen subcommands share: entry points and file loading. */
+#ifndef PAXSCREEN_TOOLS_CLI_H
+#define PAXSCREEN_TOOLS_CLI_H
+
+#include <stddef.h>
+
+int ps_cmd_parse(int argc, char **argv);
+
+/* A whole input file, memory-mapped (or read, for pipes). */
+typedef struct ps_input {
+    const char *data;
+    size_t len;
+    void *map;      /* mmap base, or NULL */
+    char *owned;    /* malloc'd copy, or NULL */
+} ps_input;
+
+/* Loads path ("-" = stdin). On failure prints nothing and returns the errno value. */
+int ps_input_open(ps_input *in, const char *path);
+void ps_input_close(ps_input *in);
+
+#endif
