@@ -25,17 +25,6 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-bool ps_str_eq_cstr(ps_str s, const char *c)
-{
-    size_t n = strlen(c);
-    return s.len == n && (n == 0 || memcmp(s.ptr, c, n) == 0);
-}
-
-bool ps_str_eq(ps_str a, ps_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
 void ps_arena_init(ps_arena *a)
 {
     a->head = NULL;

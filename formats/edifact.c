@@ -130,7 +130,8 @@ static bool find_interchange(ps_edi_reader *r)
     }
 }
 
-/* Cuts the next segment at an unreleased terminator. Returns false at end of input. */
+/* Cuts the next segment at an unreleased terminator and splits it into r->fields in the
+ * same pass. Returns false at end of input. */
 static bool next_segment(ps_edi_reader *r)
 {
     const ps_edi_syntax *syn = &r->ich.syntax;
@@ -147,26 +148,13 @@ static bool next_segment(ps_edi_reader *r)
         r->pos = len;
         return false;
     }
-    size_t start = pos;
-    const char *q = p + pos;
-    bool has_release = syn->release != ' ';
-    for (;;) {
-        q = memchr(q, syn->terminator, (size_t)(p + len - q));
-        if (!q || !has_release)
-            break;
-        size_t n_release = 0;
-        for (const char *b = q; b > p + start && b[-1] == syn->release; b--)
-            n_release++;
-        if (n_release % 2 == 0)
-            break;
-        q++; /* a released terminator is data */
-    }
     ps_edi_segment *s = &r->seg;
-    s->ptr = p + start;
-    s->offset = start;
-    s->unterminated = q == NULL;
-    s->len = q ? (size_t)(q - s->ptr) : len - start;
-    r->pos = q ? (size_t)(q - p) + 1 : len;
+    size_t end = ps_edi_scan(r, pos, len, &r->fields, &r->bad_at);
+    s->ptr = p + pos;
+    s->offset = pos;
+    s->unterminated = end >= len;
+    s->len = end - pos;
+    r->pos = end < len ? end + 1 : len;
     if (s->unterminated) { /* trailing blanks are not part of a cut-off segment */
         while (s->len && (s->ptr[s->len - 1] == '\n' || s->ptr[s->len - 1] == '\r' ||
                           s->ptr[s->len - 1] == ' '))
@@ -181,6 +169,24 @@ static bool next_segment(ps_edi_reader *r)
     s->tag_text[2] = (char)t2;
     s->tag_text[3] = '\0';
     return true;
+}
+
+/* A byte outside the declared repertoire in r->seg: a warning, a few per interchange. */
+static void report_repertoire(ps_edi_reader *r)
+{
+    if (r->repertoire_warnings >= PS_EDI_REPERTOIRE_WARNINGS)
+        return;
+    r->repertoire_warnings++;
+    const ps_edi_segment *s = &r->seg;
+    unsigned char b = (unsigned char)r->data[r->bad_at];
+    ps_diag *d = ps_diag_add(
+        r->diags, PS_WARNING, "character_outside_repertoire", s->number, r->bad_at,
+        "byte 0x%02X in segment %s is outside the %s repertoire%s", b, s->tag_text,
+        r->ich.syntax_id[0] ? r->ich.syntax_id : "declared",
+        r->repertoire_warnings == PS_EDI_REPERTOIRE_WARNINGS
+            ? " (further such warnings in this interchange are not listed)"
+            : "");
+    memcpy(d->tag, s->tag_text, 4);
 }
 
 static bool tag_valid(const ps_edi_segment *s, const ps_edi_syntax *syn)
@@ -229,6 +235,16 @@ ps_edi_event ps_edi_next(ps_edi_reader *r)
         }
         r->ich.segments++;
         s->number = r->ich.segments;
+        if (r->bad_at != UINT64_MAX)
+            report_repertoire(r);
+        if (r->fields.overflow) {
+            ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "too_many_values", s->number,
+                                     s->offset,
+                                     "segment %s has more than %d elements or %d values; the "
+                                     "rest is ignored",
+                                     s->tag_text, PS_EDI_MAX_ELEMENTS, PS_EDI_MAX_VALUES);
+            memcpy(d->tag, s->tag_text, 4);
+        }
         if (s->unterminated)
             ps_diag_add(r->diags, PS_ERROR, "unterminated_segment", s->number, s->offset,
                         "input ends inside segment %s: no segment terminator '%c'", s->tag_text,
@@ -246,137 +262,4 @@ ps_edi_event ps_edi_next(ps_edi_reader *r)
         if (ev != PS_EDI_END)
             return ev;
     }
-}
-
-/* ---- splitting and text ---- */
-
-void ps_edi_split(ps_edi_reader *r, const ps_edi_segment *s, ps_edi_fields *f)
-{
-    const uint8_t *cls = r->cls;
-    const char *p = s->ptr;
-    size_t len = s->len;
-    f->n_elements = 0;
-    f->n_values = 0;
-    f->first[0] = 0;
-    if (len <= 3)
-        return;
-    size_t i = 4; /* past the tag and its separator */
-    bool element_sep = p[3] == r->ich.syntax.element;
-    if (!element_sep) /* "TAG:..." is not valid EDIFACT; read it as one element from there */
-        i = 3;
-    uint64_t bad_at = 0;
-    bool bad = false, overflow = false;
-    size_t vstart = i;
-    bool dirty = false;
-    uint16_t nv = 0, ne = 0;
-    for (;; i++) {
-        uint8_t c = i < len ? cls[(uint8_t)p[i]] : PS_CLS_ELEMENT;
-        if (c == 0)
-            continue;
-        if (c & (PS_CLS_COMPONENT | PS_CLS_ELEMENT)) {
-            if (nv < PS_EDI_MAX_VALUES && ne < PS_EDI_MAX_ELEMENTS) {
-                f->values[nv].ptr = p + vstart;
-                f->values[nv].len = (uint32_t)(i - vstart);
-                f->values[nv].dirty = dirty;
-                nv++;
-            } else {
-                overflow = true;
-            }
-            dirty = false;
-            vstart = i + 1;
-            if (c & PS_CLS_ELEMENT) {
-                if (ne < PS_EDI_MAX_ELEMENTS)
-                    f->first[++ne] = nv;
-                if (i >= len)
-                    break;
-            }
-            continue;
-        }
-        if (c & PS_CLS_RELEASE) {
-            dirty = true;
-            if (i + 1 < len) {
-                i++;
-                if (cls[(uint8_t)p[i]] & PS_CLS_BAD && !(cls[(uint8_t)p[i]] & PS_CLS_DIRTY) &&
-                    p[i] != '\r' && p[i] != '\n' && !bad) {
-                    bad = true;
-                    bad_at = (uint64_t)(p + i - r->data);
-                }
-            }
-            continue;
-        }
-        if (c & PS_CLS_DIRTY)
-            dirty = true;
-        if ((c & PS_CLS_BAD) && !bad) {
-            bad = true;
-            bad_at = (uint64_t)(p + i - r->data);
-        }
-    }
-    f->n_elements = ne;
-    f->n_values = nv;
-    if (bad && r->repertoire_warnings++ < PS_EDI_REPERTOIRE_WARNINGS) {
-        unsigned char b = (unsigned char)r->data[bad_at];
-        ps_diag *d = ps_diag_add(
-            r->diags, PS_WARNING, "character_outside_repertoire", s->number, bad_at,
-            "byte 0x%02X in segment %s is outside the %s repertoire%s", b, s->tag_text,
-            r->ich.syntax_id[0] ? r->ich.syntax_id : "declared",
-            r->repertoire_warnings == PS_EDI_REPERTOIRE_WARNINGS
-                ? " (further such warnings in this interchange are not listed)"
-                : "");
-        memcpy(d->tag, s->tag_text, 4);
-    }
-    if (overflow) {
-        ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "too_many_values", s->number, s->offset,
-                                 "segment %s has more than %d elements or %d values; the rest "
-                                 "is ignored",
-                                 s->tag_text, PS_EDI_MAX_ELEMENTS, PS_EDI_MAX_VALUES);
-        memcpy(d->tag, s->tag_text, 4);
-    }
-}
-
-ps_edi_value ps_edi_get(const ps_edi_fields *f, unsigned e, unsigned c)
-{
-    ps_edi_value none = { NULL, 0, false };
-    if (e < 1 || e > f->n_elements || c < 1)
-        return none;
-    unsigned idx = f->first[e - 1] + c - 1;
-    if (idx >= f->first[e])
-        return none;
-    return f->values[idx];
-}
-
-unsigned ps_edi_components(const ps_edi_fields *f, unsigned e)
-{
-    if (e < 1 || e > f->n_elements)
-        return 0;
-    return (unsigned)(f->first[e] - f->first[e - 1]);
-}
-
-ps_str ps_edi_text(ps_edi_reader *r, ps_edi_value v, ps_arena *arena)
-{
-    if (!v.dirty)
-        return (ps_str){ v.ptr, v.len };
-    char *out = ps_arena_alloc(arena, (size_t)v.len * 3 + 1);
-    size_t n = ps_edi_decode(&r->ich.syntax, r->ich.charset, r->decode, v.ptr, v.len, out);
-    return (ps_str){ out, n };
-}
-
-size_t ps_edi_copy(ps_edi_reader *r, ps_edi_value v, char *out, size_t cap)
-{
-    if (cap == 0)
-        return 0;
-    size_t n;
-    if (!v.dirty) {
-        n = v.len < cap - 1 ? v.len : cap - 1;
-        if (n)
-            memcpy(out, v.ptr, n);
-    } else {
-        char tmp[3 * 256 + 1];
-        size_t take = v.len < 256 ? v.len : 256;
-        n = ps_edi_decode(&r->ich.syntax, r->ich.charset, r->decode, v.ptr, take, tmp);
-        if (n > cap - 1)
-            n = cap - 1;
-        memcpy(out, tmp, n);
-    }
-    out[n] = '\0';
-    return n;
 }

@@ -105,6 +105,7 @@ void ps_edi_classes(const ps_edi_syntax *syn, ps_edi_charset cs, uint8_t part, u
     cls[(uint8_t)syn->element] = PS_CLS_ELEMENT;
     if (syn->release != ' ')
         cls[(uint8_t)syn->release] = PS_CLS_RELEASE;
+    cls[(uint8_t)syn->terminator] = PS_CLS_TERMINATOR;
 }
 
 static size_t put_utf8(char *out, uint32_t cp)
@@ -159,12 +160,12 @@ size_t ps_edi_decode(const ps_edi_syntax *syn, ps_edi_charset cs, const uint16_t
         if (c == '\r' || c == '\n')
             continue;
         if (has_release && c == (unsigned char)syn->release) {
-            /* the next byte is data whatever it is; line breaks are never data */
-            while (i + 1 < len && (s[i + 1] == '\r' || s[i + 1] == '\n'))
-                i++;
+            /* the next byte is data whatever it is, but line breaks are never data */
             if (i + 1 >= len)
                 break;
             c = s[++i];
+            if (c == '\r' || c == '\n')
+                continue;
         }
         if (c < 0x80) {
             out[o++] = (char)c;

@@ -321,7 +321,7 @@ static void on_unh(ps_edi_reader *r, const ps_edi_fields *f)
 ps_edi_event ps_edi_service_segment(ps_edi_reader *r)
 {
     ps_edi_segment *s = &r->seg;
-    ps_edi_fields f;
+    const ps_edi_fields *f = &r->fields;
     bool service = s->ptr[0] == 'U' && s->ptr[1] == 'N';
     uint32_t tag = s->tag;
     if (service && r->in_message &&
@@ -347,61 +347,55 @@ ps_edi_event ps_edi_service_segment(ps_edi_reader *r)
     case PS_TAG('U', 'N', 'B'):
         if (s->number != 1 && r->has_unb)
             warn_at(r, PS_WARNING, "unexpected_segment", 0, "second UNB in one interchange");
-        ps_edi_split(r, s, &f);
-        on_unb(r, &f);
+        on_unb(r, f);
         r->announced = true;
         return PS_EDI_INTERCHANGE_BEGIN;
     case PS_TAG('U', 'N', 'G'):
-        ps_edi_split(r, s, &f);
         if (r->in_group)
             warn_at(r, PS_WARNING, "une_missing", 0, "group '%s' has no UNE before this UNG",
                     r->group_ref);
-        header_field(r, &f, 5, 1, r->group_ref, sizeof r->group_ref, "group reference");
+        header_field(r, f, 5, 1, r->group_ref, sizeof r->group_ref, "group reference");
         r->in_group = r->grouped = true;
         r->group_messages = 0;
         r->group_segment = s->number;
         r->ich.groups++;
         return PS_EDI_END;
     case PS_TAG('U', 'N', 'E'):
-        ps_edi_split(r, s, &f);
         if (!r->in_group) {
             warn_at(r, PS_WARNING, "une_without_ung", 0, "UNE without an open UNG");
             return PS_EDI_END;
         }
-        check_count(r, &f, 1, r->group_messages, "une_count_mismatch",
+        check_count(r, f, 1, r->group_messages, "une_count_mismatch",
                     "UNE number of messages");
-        check_ref(r, &f, 2, r->group_ref, "une_reference_mismatch", "UNG");
+        check_ref(r, f, 2, r->group_ref, "une_reference_mismatch", "UNG");
         r->in_group = false;
         return PS_EDI_END;
     case PS_TAG('U', 'N', 'H'):
-        ps_edi_split(r, s, &f);
-        on_unh(r, &f);
+        on_unh(r, f);
         return PS_EDI_MESSAGE_BEGIN;
     case PS_TAG('U', 'N', 'T'):
-        ps_edi_split(r, s, &f);
         if (!r->in_message) {
             warn_at(r, PS_WARNING, "unt_without_unh", 0, "UNT without an open UNH");
             return PS_EDI_END;
         }
         r->msg.segments++;
-        check_count(r, &f, 1, r->msg.segments, "unt_count_mismatch",
+        check_count(r, f, 1, r->msg.segments, "unt_count_mismatch",
                     "UNT number of segments (UNH to UNT)");
-        check_ref(r, &f, 2, r->msg.ref, "unt_reference_mismatch", "UNH");
+        check_ref(r, f, 2, r->msg.ref, "unt_reference_mismatch", "UNH");
         r->msg.terminated = true;
         r->in_message = false;
         return PS_EDI_MESSAGE_END;
     case PS_TAG('U', 'N', 'Z'):
-        ps_edi_split(r, s, &f);
         if (r->in_group)
             warn_at(r, PS_WARNING, "une_missing", 0, "group '%s' has no UNE before UNZ",
                     r->group_ref);
         if (r->grouped && r->ungrouped)
             warn_at(r, PS_WARNING, "mixed_groups", 0,
                     "interchange mixes grouped and ungrouped messages");
-        check_count(r, &f, 1, r->grouped ? r->ich.groups : r->ich.messages, "unz_count_mismatch",
+        check_count(r, f, 1, r->grouped ? r->ich.groups : r->ich.messages, "unz_count_mismatch",
                     r->grouped ? "UNZ number of groups" : "UNZ number of messages");
         if (r->has_unb)
-            check_ref(r, &f, 2, r->ich.control_ref, "unz_reference_mismatch", "UNB");
+            check_ref(r, f, 2, r->ich.control_ref, "unz_reference_mismatch", "UNB");
         r->in_group = false;
         ps_edi_end_interchange(r, true);
         r->state = PS_EDI_STATE_OUTSIDE;

@@ -12,7 +12,14 @@ enum {
     PS_CLS_RELEASE = 4,   /* release character */
     PS_CLS_DIRTY = 8,     /* value must be rewritten: line break, or a byte to decode */
     PS_CLS_BAD = 16,      /* outside the declared repertoire */
+    PS_CLS_TERMINATOR = 32, /* segment terminator */
 };
+
+/* Scans from start up to limit: stops at the first unreleased terminator (returns its index)
+ * or at limit (returns limit); fills f with the elements and components on the way and
+ * *bad_at with the first byte outside the repertoire (UINT64_MAX if none). */
+size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *f,
+                   uint64_t *bad_at);
 
 /* Picks the character set for a UNB syntax identifier; false when it is not known (the reader
  * then warns and reads bytes as UTF-8). */

@@ -51,8 +51,12 @@ static ps_paxlst_part *take_part(reader *rd)
         ps_arena_init(&p->arena);
     }
     ps_arena arena = p->arena;
+    ps_traveller *buf = p->traveller_buf;
+    uint32_t cap = p->cap_travellers;
     memset(p, 0, sizeof *p);
     p->arena = arena;
+    p->traveller_buf = buf;
+    p->cap_travellers = cap;
     return p;
 }
 
@@ -79,16 +83,17 @@ static uint32_t count_role(const ps_paxlst_message *m, bool crew)
 }
 
 /* CNT totals against what was read; ids for travellers without RFF+ABO; then the callback. */
-static void deliver(reader *rd, ps_paxlst_message *m, const ps_paxlst_part *last,
-                    ps_arena *arena)
+static void deliver(reader *rd, ps_paxlst_message *m, const ps_paxlst_part *pax_cnt,
+                    const ps_paxlst_part *crew_cnt, ps_arena *arena)
 {
     if (m->total_passengers >= 0 && (uint32_t)m->total_passengers != count_role(m, false))
-        ps_diag_add(rd->diags, PS_WARNING, "cnt_mismatch", last->cnt_segment, last->cnt_offset,
+        ps_diag_add(rd->diags, PS_WARNING, "cnt_mismatch", pax_cnt->cnt_pax_segment,
+                    pax_cnt->cnt_pax_offset,
                     "CNT+42 says %d passengers, message '%s' holds %u", m->total_passengers,
                     m->message_ref, count_role(m, false));
     if (m->total_crew >= 0 && (uint32_t)m->total_crew != count_role(m, true))
-        ps_diag_add(rd->diags, PS_WARNING, "cnt_mismatch", last->cnt_segment, last->cnt_offset,
-                    "CNT+41 says %d crew, message '%s' holds %u", m->total_crew, m->message_ref,
+        ps_diag_add(rd->diags, PS_WARNING, "cnt_mismatch", crew_cnt->cnt_crew_segment,
+                    crew_cnt->cnt_crew_offset, "CNT+41 says %d crew, message '%s' holds %u", m->total_crew, m->message_ref,
                     count_role(m, true));
     const char *base = m->access_ref[0] ? m->access_ref : m->message_ref;
     for (uint32_t i = 0; i < m->n_travellers; i++) {
@@ -113,17 +118,19 @@ static void deliver_set(reader *rd, ps_paxlst_part *parts, bool complete)
     ps_arena_reset(&rd->scratch);
     ps_paxlst_message m = parts->m; /* header and legs from the first part */
     uint32_t n = 0, count = 0;
-    const ps_paxlst_part *last = parts;
+    const ps_paxlst_part *pax_cnt = parts, *crew_cnt = parts;
     for (ps_paxlst_part *p = parts; p; p = p->next) {
         n += p->m.n_travellers;
         count++;
         complete = complete && p->terminated;
-        if (p->m.total_passengers >= 0)
+        if (p->m.total_passengers >= 0) { /* the last part that sent a total has the say */
             m.total_passengers = p->m.total_passengers;
-        if (p->m.total_crew >= 0)
+            pax_cnt = p;
+        }
+        if (p->m.total_crew >= 0) {
             m.total_crew = p->m.total_crew;
-        if (p->cnt_segment)
-            last = p;
+            crew_cnt = p;
+        }
         if (p->flag == 'F')
             m.parts_expected = p->seq;
     }
@@ -137,7 +144,7 @@ static void deliver_set(reader *rd, ps_paxlst_part *parts, bool complete)
     }
     m.parts = (uint16_t)count;
     m.complete = complete;
-    deliver(rd, &m, last, &rd->scratch);
+    deliver(rd, &m, pax_cnt, crew_cnt, &rd->scratch);
     give_back(rd, parts);
 }
 
@@ -169,7 +176,7 @@ static void add_part(reader *rd, ps_paxlst_part *part)
     if (single_part(part)) {
         part->m.complete = part->terminated;
         part->m.parts_expected = 1;
-        deliver(rd, &part->m, part, &part->arena);
+        deliver(rd, &part->m, part, part, &part->arena);
         give_back(rd, part);
         return;
     }
@@ -180,7 +187,7 @@ static void add_part(reader *rd, ps_paxlst_part *part)
                     "(UNH 0068) to join its parts by; delivered on its own as incomplete",
                     part->m.message_ref, part->seq);
         part->m.complete = false;
-        deliver(rd, &part->m, part, &part->arena);
+        deliver(rd, &part->m, part, part, &part->arena);
         give_back(rd, part);
         return;
     }
@@ -296,6 +303,7 @@ bool ps_paxlst_read(const char *data, size_t len, const ps_paxlst_callbacks *cb,
     for (ps_paxlst_part *p = rd.free_parts, *next; p; p = next) {
         next = p->next;
         ps_arena_free(&p->arena);
+        free(p->traveller_buf);
         free(p);
     }
     ps_arena_free(&rd.scratch);

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum zone { ZONE_HEADER, ZONE_LEG, ZONE_PERSON, ZONE_DOCUMENT };
@@ -16,7 +17,7 @@ typedef struct builder {
     ps_edi_reader *r;
     ps_paxlst_part *part;
     ps_arena *arena;
-    ps_edi_fields f;
+    const ps_edi_fields *f; /* the current segment, split by the reader */
     enum zone zone;
     int32_t trav;          /* index of the current traveller, -1 if none */
     int32_t leg;           /* index of the current leg, -1 if none */
@@ -30,7 +31,7 @@ typedef struct builder {
 
 static ps_str text(builder *b, unsigned e, unsigned c)
 {
-    return ps_edi_text(b->r, ps_edi_get(&b->f, e, c), b->arena);
+    return ps_edi_text(b->r, ps_edi_get(b->f, e, c), b->arena);
 }
 
 /* A code or qualifier: text with surrounding spaces removed. */
@@ -56,7 +57,7 @@ static ps_diag *seg_warn(builder *b, const char *kind, unsigned e, unsigned c, c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ps_edi_value v = ps_edi_get(&b->f, e, c ? c : 1);
+    ps_edi_value v = ps_edi_get(b->f, e, c ? c : 1);
     uint64_t off = v.ptr ? ps_edi_offset(b->r, v) : b->r->seg.offset;
     ps_diag *d = ps_diag_add(b->r->diags, PS_WARNING, kind, b->r->seg.number, off, "%s", msg);
     memcpy(d->tag, b->r->seg.tag_text, 4);
@@ -338,8 +339,18 @@ static void on_leg_dtm(builder *b, ps_str qual)
 static void on_person(builder *b, ps_role role)
 {
     ps_paxlst_message *m = &b->part->m;
-    m->travellers =
-        grow(b->arena, m->travellers, m->n_travellers, &b->part->cap_travellers, sizeof(ps_traveller));
+    if (m->n_travellers == b->part->cap_travellers) {
+        /* a buffer the part keeps across messages: no copying once warm */
+        uint32_t cap = b->part->cap_travellers ? b->part->cap_travellers * 2 : 256;
+        ps_traveller *grown = realloc(b->part->traveller_buf, cap * sizeof *grown);
+        if (!grown) {
+            fputs("paxscreen: out of memory\n", stderr);
+            abort();
+        }
+        b->part->traveller_buf = grown;
+        b->part->cap_travellers = cap;
+    }
+    m->travellers = b->part->traveller_buf;
     ps_traveller *t = &m->travellers[m->n_travellers];
     ps_traveller_init(t);
     b->trav = (int32_t)m->n_travellers++;
@@ -421,7 +432,7 @@ static void on_com(builder *b)
 {
     ps_traveller *t = b->zone >= ZONE_PERSON ? current_traveller(b) : NULL;
     ps_paxlst_message *m = &b->part->m;
-    for (unsigned e = 1; e <= b->f.n_elements; e++) {
+    for (unsigned e = 1; e <= b->f->n_elements; e++) {
         ps_str value = text(b, e, 1), kind = code(b, e, 2);
         if (!value.len)
             continue;
@@ -558,15 +569,19 @@ static void on_cnt(builder *b)
                  value.ptr);
         return;
     }
-    if (ps_str_eq_cstr(qual, "42"))
-        b->part->m.total_passengers = n;
-    else if (ps_str_eq_cstr(qual, "41"))
-        b->part->m.total_crew = n;
-    else
+    ps_paxlst_part *p = b->part;
+    if (ps_str_eq_cstr(qual, "42")) {
+        p->m.total_passengers = n;
+        p->cnt_pax_segment = b->r->seg.number;
+        p->cnt_pax_offset = b->r->seg.offset;
+    } else if (ps_str_eq_cstr(qual, "41")) {
+        p->m.total_crew = n;
+        p->cnt_crew_segment = b->r->seg.number;
+        p->cnt_crew_offset = b->r->seg.offset;
+    } else {
         seg_warn(b, "unknown_qualifier", 1, 1, "CNT qualifier '%.*s' is not 41 or 42",
                  (int)qual.len, qual.ptr);
-    b->part->cnt_segment = b->r->seg.number;
-    b->part->cnt_offset = b->r->seg.offset;
+    }
 }
 
 /* Segments of a person's group (G4/G5). */
@@ -623,7 +638,6 @@ static void finish_traveller(builder *b)
 
 static void on_segment(builder *b)
 {
-    ps_edi_split(b->r, &b->r->seg, &b->f);
     uint32_t tag = b->r->seg.tag;
     if (tag == PS_TAG('N', 'A', 'D')) {
         finish_traveller(b);
@@ -666,7 +680,8 @@ static void on_segment(builder *b)
 
 uint32_t ps_paxlst_map_message(ps_edi_reader *r, ps_paxlst_part *part)
 {
-    builder b = { .r = r, .part = part, .arena = &part->arena, .trav = -1, .leg = -1 };
+    builder b = { .r = r, .part = part, .arena = &part->arena, .f = &r->fields, .trav = -1,
+                  .leg = -1 };
     b.ref = r->ich.prepared;
     ps_paxlst_message *m = &part->m;
     m->total_passengers = m->total_crew = -1;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 typedef struct ps_str {
     const char *ptr;
@@ -23,8 +24,17 @@ typedef struct ps_str {
 #define PS_STR_NULL ((ps_str){ NULL, 0 })
 
 static inline bool ps_str_empty(ps_str s) { return s.len == 0; }
-bool ps_str_eq_cstr(ps_str s, const char *c);
-bool ps_str_eq(ps_str a, ps_str b);
+/* Inline so that comparisons with literals compile to a length check and a load. */
+static inline bool ps_str_eq_cstr(ps_str s, const char *c)
+{
+    size_t n = strlen(c);
+    return s.len == n && (n == 0 || memcmp(s.ptr, c, n) == 0);
+}
+
+static inline bool ps_str_eq(ps_str a, ps_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
 
 typedef struct ps_arena_chunk ps_arena_chunk;
 typedef struct ps_arena {

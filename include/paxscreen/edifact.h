@@ -106,11 +106,13 @@ typedef struct ps_edi_value {
 #define PS_EDI_MAX_ELEMENTS 32
 #define PS_EDI_MAX_VALUES 128
 
-/* A segment split into elements (1-based, after the tag) and their components (1-based). */
+/* A segment split into elements and their components. Element 0 is the tag; data elements
+ * are 1-based after it, components 1-based within an element. */
 typedef struct ps_edi_fields {
-    uint16_t n_elements;
+    uint16_t n_elements;     /* data elements, not counting the tag */
     uint16_t n_values;
-    uint16_t first[PS_EDI_MAX_ELEMENTS + 1]; /* first[e-1] .. first[e]-1: element e's values */
+    bool overflow;           /* more than PS_EDI_MAX_ELEMENTS or PS_EDI_MAX_VALUES: rest dropped */
+    uint16_t first[PS_EDI_MAX_ELEMENTS + 2]; /* first[e] .. first[e+1]-1: element e's values */
     ps_edi_value values[PS_EDI_MAX_VALUES];
 } ps_edi_fields;
 
@@ -121,6 +123,7 @@ struct ps_edi_reader {
     ps_edi_interchange ich;
     ps_edi_message msg;
     ps_edi_segment seg;
+    ps_edi_fields fields;     /* seg split into elements and components */
     const char *data;
     size_t len;
     ps_diag_list *diags;
@@ -133,6 +136,7 @@ struct ps_edi_reader {
     char group_ref[15];
     uint32_t interchanges;
     uint32_t repertoire_warnings;
+    uint64_t bad_at;          /* first byte of seg outside the repertoire, or UINT64_MAX */
     uint64_t junk_offset;
     size_t junk_bytes;
     ps_edi_event pending[4];
@@ -148,17 +152,38 @@ void ps_edi_reader_init(ps_edi_reader *r, const char *data, size_t len, ps_diag_
 void ps_edi_reader_free(ps_edi_reader *r);
 ps_edi_event ps_edi_next(ps_edi_reader *r);
 
-/* Splits r->seg (or any segment of the current interchange). Values beyond the fixed
- * capacity are dropped with a warning. Characters outside the declared repertoire are
- * reported here (a warning naming the byte offset, at most a few per interchange). */
+/* Every segment the reader hands out is already split into r->fields (values beyond the
+ * fixed capacity dropped with a "too_many_values" warning; characters outside the declared
+ * repertoire reported, at most a few per interchange). ps_edi_split splits any segment of
+ * the current interchange again into f, without reporting. */
 void ps_edi_split(ps_edi_reader *r, const ps_edi_segment *s, ps_edi_fields *f);
 
 /* Element e (1-based), component c (1-based); an empty value when absent. */
-ps_edi_value ps_edi_get(const ps_edi_fields *f, unsigned e, unsigned c);
-unsigned ps_edi_components(const ps_edi_fields *f, unsigned e);
+static inline ps_edi_value ps_edi_get(const ps_edi_fields *f, unsigned e, unsigned c)
+{
+    ps_edi_value none = { NULL, 0, false };
+    if (e < 1 || e > f->n_elements || e > PS_EDI_MAX_ELEMENTS || c < 1)
+        return none;
+    unsigned idx = f->first[e] + c - 1;
+    return idx < f->first[e + 1] && idx < PS_EDI_MAX_VALUES ? f->values[idx] : none;
+}
+
+static inline unsigned ps_edi_components(const ps_edi_fields *f, unsigned e)
+{
+    return e >= 1 && e <= f->n_elements && e <= PS_EDI_MAX_ELEMENTS
+               ? (unsigned)(f->first[e + 1] - f->first[e])
+               : 0;
+}
+
+ps_str ps_edi_text_slow(ps_edi_reader *r, ps_edi_value v, ps_arena *arena);
 
 /* The value as UTF-8 text: a slice of the input when clean, else decoded into arena. */
-ps_str ps_edi_text(ps_edi_reader *r, ps_edi_value v, ps_arena *arena);
+static inline ps_str ps_edi_text(ps_edi_reader *r, ps_edi_value v, ps_arena *arena)
+{
+    if (!v.dirty)
+        return (ps_str){ v.ptr, v.len };
+    return ps_edi_text_slow(r, v, arena);
+}
 /* The same into a fixed buffer (NUL-terminated, truncated to cap-1 bytes); returns length. */
 size_t ps_edi_copy(ps_edi_reader *r, ps_edi_value v, char *out, size_t cap);
 

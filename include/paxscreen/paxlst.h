@@ -79,4 +79,7 @@ typedef struct ps_paxlst_stats {
 bool ps_paxlst_read(const char *data, size_t len, const ps_paxlst_callbacks *cb,
                     ps_diag_list *diags, ps_paxlst_stats *stats);
 
+/* Appends m as one JSON object (the shape `paxscreen parse` prints per message). */
+void ps_paxlst_message_json(ps_buf *b, const ps_paxlst_message *m);
+
 #endif
