@@ -156,9 +156,12 @@ static bool next_segment(ps_edi_reader *r)
     s->len = end - pos;
     r->pos = end < len ? end + 1 : len;
     if (s->unterminated) { /* trailing blanks are not part of a cut-off segment */
+        size_t full = s->len;
         while (s->len && (s->ptr[s->len - 1] == '\n' || s->ptr[s->len - 1] == '\r' ||
                           s->ptr[s->len - 1] == ' '))
             s->len--;
+        if (s->len != full)
+            ps_edi_scan(r, pos, pos + s->len, &r->fields, &r->bad_at);
     }
     unsigned char t0 = s->len > 0 ? (unsigned char)s->ptr[0] : 0;
     unsigned char t1 = s->len > 1 ? (unsigned char)s->ptr[1] : 0;
@@ -235,9 +238,10 @@ ps_edi_event ps_edi_next(ps_edi_reader *r)
         }
         r->ich.segments++;
         s->number = r->ich.segments;
-        if (r->bad_at != UINT64_MAX)
+        bool valid = tag_valid(s, &r->ich.syntax);
+        if (r->bad_at != UINT64_MAX && valid) /* a bad tag is reported as such below */
             report_repertoire(r);
-        if (r->fields.overflow) {
+        if (r->fields.overflow && valid) {
             ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "too_many_values", s->number,
                                      s->offset,
                                      "segment %s has more than %d elements or %d values; the "
@@ -249,7 +253,7 @@ ps_edi_event ps_edi_next(ps_edi_reader *r)
             ps_diag_add(r->diags, PS_ERROR, "unterminated_segment", s->number, s->offset,
                         "input ends inside segment %s: no segment terminator '%c'", s->tag_text,
                         r->ich.syntax.terminator);
-        if (!tag_valid(s, &r->ich.syntax)) {
+        if (!valid) {
             ps_diag_add(r->diags, PS_ERROR, "invalid_segment_tag", s->number, s->offset,
                         "segment %u does not start with a three-character tag (A-Z, 0-9) "
                         "followed by a separator; %zu bytes skipped",

@@ -160,12 +160,14 @@ size_t ps_edi_decode(const ps_edi_syntax *syn, ps_edi_charset cs, const uint16_t
         if (c == '\r' || c == '\n')
             continue;
         if (has_release && c == (unsigned char)syn->release) {
-            /* the next byte is data whatever it is, but line breaks are never data */
+            /* the next byte is data whatever it is; line breaks in between are transport
+             * (as in edifact_scan.c), unless a line break is the terminator itself */
+            while (i + 1 < len && (s[i + 1] == '\r' || s[i + 1] == '\n') &&
+                   s[i + 1] != (unsigned char)syn->terminator)
+                i++;
             if (i + 1 >= len)
                 break;
             c = s[++i];
-            if (c == '\r' || c == '\n')
-                continue;
         }
         if (c < 0x80) {
             out[o++] = (char)c;

@@ -15,10 +15,10 @@
 
 typedef struct scan_state {
     ps_edi_fields *f;
-    const char *base;     /* input start */
-    size_t vstart;        /* first byte of the value being read */
-    size_t skip;          /* bytes before this index are escaped data */
-    uint64_t bad_at;      /* first byte outside the repertoire, or UINT64_MAX */
+    const char *base; /* input start */
+    size_t vstart;    /* first byte of the value being read */
+    size_t skip;      /* bytes before this index are escaped data */
+    uint64_t bad_at;  /* first byte outside the repertoire, or UINT64_MAX */
     uint16_t nv, ne;
     bool dirty;
 } scan_state;
@@ -26,7 +26,7 @@ typedef struct scan_state {
 static inline void end_value(scan_state *st, size_t i)
 {
     ps_edi_fields *f = st->f;
-    if (st->nv < PS_EDI_MAX_VALUES && st->ne <= PS_EDI_MAX_ELEMENTS) {
+    if (st->nv < PS_EDI_MAX_VALUES + 1 && st->ne <= PS_EDI_MAX_ELEMENTS) { /* + the tag */
         ps_edi_value *v = &f->values[st->nv++];
         v->ptr = st->base + st->vstart;
         v->len = (uint32_t)(i - st->vstart);
@@ -67,12 +67,18 @@ static inline bool on_special(scan_state *st, const uint8_t *cls, const char *p,
         return false;
     }
     if (c & PS_CLS_RELEASE) {
+        /* The next byte is data, whatever it is. Line breaks are transport, not data: a
+         * release before a wrapped line applies to the first byte of the next line. */
         st->dirty = true;
-        st->skip = i + 2; /* the next byte is data, whatever it is */
-        if (i + 1 < limit) {
-            uint8_t n = cls[(uint8_t)p[i + 1]];
+        size_t j = i + 1;
+        while (j < limit && (p[j] == '\r' || p[j] == '\n') &&
+               !(cls[(uint8_t)p[j]] & PS_CLS_TERMINATOR))
+            j++;
+        st->skip = j + 1;
+        if (j < limit) {
+            uint8_t n = cls[(uint8_t)p[j]];
             if ((n & PS_CLS_BAD) && st->bad_at == UINT64_MAX)
-                st->bad_at = (uint64_t)(p + i + 1 - st->base);
+                st->bad_at = (uint64_t)(p + j - st->base);
         }
         return false;
     }
@@ -83,13 +89,18 @@ static inline bool on_special(scan_state *st, const uint8_t *cls, const char *p,
     return false;
 }
 
-size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *f,
-                   uint64_t *bad_at)
+size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *f, uint64_t *bad_at)
 {
     const uint8_t *cls = r->cls;
     const char *p = r->data;
-    scan_state st = { .f = f, .base = r->data, .vstart = start, .skip = 0,
-                      .bad_at = UINT64_MAX, .nv = 0, .ne = 0, .dirty = false };
+    scan_state st = {.f = f,
+                     .base = r->data,
+                     .vstart = start,
+                     .skip = 0,
+                     .bad_at = UINT64_MAX,
+                     .nv = 0,
+                     .ne = 0,
+                     .dirty = false};
     f->overflow = false;
     f->first[0] = 0;
     size_t i = start;
@@ -112,9 +123,9 @@ size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *
                                  _mm_or_si128(_mm_cmpeq_epi8(x, v_rel), _mm_cmpeq_epi8(x, v_term)));
         /* signed compares: bytes >= 0x80 are negative, hence "below 0x20" */
         m = _mm_or_si128(m, _mm_or_si128(_mm_cmplt_epi8(x, v_lo), _mm_cmpgt_epi8(x, v_hi)));
-        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(x, v_hash),
-                                         _mm_or_si128(_mm_cmpeq_epi8(x, v_dollar),
-                                                      _mm_cmpeq_epi8(x, v_at))));
+        m = _mm_or_si128(
+            m, _mm_or_si128(_mm_cmpeq_epi8(x, v_hash),
+                            _mm_or_si128(_mm_cmpeq_epi8(x, v_dollar), _mm_cmpeq_epi8(x, v_at))));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         while (bits) {
             size_t j = i + (size_t)__builtin_ctz(bits);
@@ -142,7 +153,7 @@ size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *
         end_element(&st);
         i = limit;
     }
-    f->n_values = st.nv;
+    f->n_values = st.nv > 0 ? (uint16_t)(st.nv - 1) : 0; /* values[0] is the tag */
     f->n_elements = st.ne > 0 ? (uint16_t)(st.ne - 1) : 0; /* element 0 is the tag */
     *bad_at = st.bad_at;
     return i;
@@ -159,7 +170,7 @@ ps_str ps_edi_text_slow(ps_edi_reader *r, ps_edi_value v, ps_arena *arena)
 {
     char *out = ps_arena_alloc(arena, (size_t)v.len * 3 + 1);
     size_t n = ps_edi_decode(&r->ich.syntax, r->ich.charset, r->decode, v.ptr, v.len, out);
-    return (ps_str){ out, n };
+    return (ps_str){out, n};
 }
 
 size_t ps_edi_copy(ps_edi_reader *r, ps_edi_value v, char *out, size_t cap)

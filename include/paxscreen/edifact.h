@@ -52,7 +52,7 @@ typedef struct ps_edi_interchange {
     char sender[36], sender_qualifier[5];
     char recipient[36], recipient_qualifier[5];
     ps_date prepared;         /* UNB date and time */
-    char control_ref[15];     /* UNB 0020 */
+    char control_ref[36];     /* UNB 0020 (an..14; longer ones kept up to 35) */
     char application_ref[15]; /* UNB 0026 ("APIS", "IAPI") */
     bool test;                /* UNB 0035 = 1 */
     uint32_t messages;        /* UNH seen */
@@ -64,7 +64,7 @@ typedef struct ps_edi_interchange {
 typedef struct ps_edi_message {
     uint64_t offset;          /* byte offset of UNH */
     uint32_t segment;         /* UNH's segment number in the interchange */
-    char ref[15];             /* UNH 0062 */
+    char ref[36];             /* UNH 0062 (an..14; longer ones kept up to 35) */
     char type[7];             /* "PAXLST" */
     char version[4];          /* "D" */
     char release[4];          /* "05B" */
@@ -110,10 +110,10 @@ typedef struct ps_edi_value {
  * are 1-based after it, components 1-based within an element. */
 typedef struct ps_edi_fields {
     uint16_t n_elements;     /* data elements, not counting the tag */
-    uint16_t n_values;
+    uint16_t n_values;       /* data values, not counting the tag */
     bool overflow;           /* more than PS_EDI_MAX_ELEMENTS or PS_EDI_MAX_VALUES: rest dropped */
     uint16_t first[PS_EDI_MAX_ELEMENTS + 2]; /* first[e] .. first[e+1]-1: element e's values */
-    ps_edi_value values[PS_EDI_MAX_VALUES];
+    ps_edi_value values[PS_EDI_MAX_VALUES + 1]; /* values[0] is the tag */
 } ps_edi_fields;
 
 typedef struct ps_edi_reader ps_edi_reader;
@@ -133,7 +133,7 @@ struct ps_edi_reader {
     int state;
     bool in_message, in_group, grouped, ungrouped, announced, has_unb;
     uint32_t group_messages, group_segment;
-    char group_ref[15];
+    char group_ref[36];
     uint32_t interchanges;
     uint32_t repertoire_warnings;
     uint64_t bad_at;          /* first byte of seg outside the repertoire, or UINT64_MAX */
@@ -165,7 +165,7 @@ static inline ps_edi_value ps_edi_get(const ps_edi_fields *f, unsigned e, unsign
     if (e < 1 || e > f->n_elements || e > PS_EDI_MAX_ELEMENTS || c < 1)
         return none;
     unsigned idx = f->first[e] + c - 1;
-    return idx < f->first[e + 1] && idx < PS_EDI_MAX_VALUES ? f->values[idx] : none;
+    return idx < f->first[e + 1] && idx <= PS_EDI_MAX_VALUES ? f->values[idx] : none;
 }
 
 static inline unsigned ps_edi_components(const ps_edi_fields *f, unsigned e)

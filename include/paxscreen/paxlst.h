@@ -31,8 +31,8 @@ typedef struct ps_paxlst_message {
     /* envelope */
     uint32_t interchange;          /* 0-based index of the interchange of its first part */
     char sender[36], recipient[36];
-    char control_ref[15];          /* UNB 0020 */
-    char message_ref[15];          /* UNH 0062 of the first part */
+    char control_ref[36];          /* UNB 0020 */
+    char message_ref[36];          /* UNH 0062 of the first part */
     char type[7];                  /* "PAXLST" */
     char directory[8];             /* "D:05B" */
     char access_ref[36];           /* UNH 0068 */
