@@ -20,6 +20,7 @@
 typedef struct parse_out {
     bool summary;
     ps_buf buf;
+    ps_buf interchanges; /* the "interchanges" array, written after the messages */
     FILE *spill;
     uint32_t n_messages;
     uint32_t n_interchanges;
@@ -60,11 +61,46 @@ static void on_message(void *ctx, const ps_paxlst_message *m)
     spill_if_big(o);
 }
 
+static void kv_text(ps_buf *b, bool *first, const char *key, const char *text)
+{
+    ps_json_kv_str(b, first, key, (ps_str){ text, strlen(text) });
+}
+
 static void on_interchange(void *ctx, const ps_edi_interchange *ich)
 {
     parse_out *o = ctx;
-    o->n_interchanges++;
-    (void)ich;
+    if (o->summary)
+        return;
+    ps_buf *b = &o->interchanges;
+    bool first = true;
+    ps_buf_putc(b, o->n_interchanges++ ? ',' : '[');
+    ps_buf_putc(b, '{');
+    ps_json_key(b, &first, "index");
+    ps_buf_printf(b, "%u", ich->index + 1);
+    ps_json_key(b, &first, "offset");
+    ps_buf_printf(b, "%llu", (unsigned long long)ich->offset);
+    char syntax[12];
+    snprintf(syntax, sizeof syntax, "%s%s%s", ich->syntax_id, ich->syntax_version[0] ? ":" : "",
+             ich->syntax_version);
+    kv_text(b, &first, "syntax", syntax);
+    const ps_edi_syntax *s = &ich->syntax;
+    char service[7] = { s->component, s->element, s->decimal, s->release, s->repetition,
+                        s->terminator, '\0' };
+    kv_text(b, &first, "service_characters", service);
+    kv_text(b, &first, "sender", ich->sender);
+    kv_text(b, &first, "recipient", ich->recipient);
+    ps_json_kv_date(b, &first, "prepared", &ich->prepared);
+    kv_text(b, &first, "control_ref", ich->control_ref);
+    kv_text(b, &first, "application_ref", ich->application_ref);
+    ps_json_key(b, &first, "test");
+    ps_buf_puts(b, ich->test ? "true" : "false");
+    ps_json_key(b, &first, "messages");
+    ps_buf_printf(b, "%u", ich->messages);
+    ps_json_key(b, &first, "segments");
+    ps_buf_printf(b, "%u", ich->segments);
+    ps_json_key(b, &first, "terminated");
+    ps_buf_puts(b, ich->terminated ? "true" : "false");
+    ps_buf_putc(b, '}');
 }
 
 static void write_diags(ps_buf *b, const ps_diag_list *l, ps_severity sev)
@@ -247,6 +283,7 @@ int ps_cmd_parse(int argc, char **argv)
     ps_diag_list diags;
     ps_diag_list_init(&diags, &diag_arena);
     ps_buf_init(&o.buf);
+    ps_buf_init(&o.interchanges);
 
     const char *format;
     ps_paxlst_stats stats;
@@ -302,9 +339,12 @@ int ps_cmd_parse(int argc, char **argv)
         ps_buf_printf(&o.buf, ",\"file\":");
         ps_json_string(&o.buf, path, strlen(path));
         ps_buf_printf(&o.buf, ",\"format\":\"%s\"", format);
-        if (!json)
-            ps_buf_printf(&o.buf, ",\"interchanges\":%u,\"segments\":%llu", stats.interchanges,
-                          (unsigned long long)stats.segments);
+        if (!json) {
+            ps_buf_puts(&o.buf, ",\"interchanges\":");
+            if (o.interchanges.len)
+                ps_buf_append(&o.buf, o.interchanges.data, o.interchanges.len);
+            ps_buf_puts(&o.buf, o.interchanges.len ? "]" : "[]");
+        }
         ps_buf_puts(&o.buf, ",\"warnings\":");
         write_diags(&o.buf, &diags, PS_WARNING);
         ps_buf_puts(&o.buf, "}\n");
@@ -317,6 +357,7 @@ int ps_cmd_parse(int argc, char **argv)
     if (o.spill)
         fclose(o.spill);
     ps_buf_free(&o.buf);
+    ps_buf_free(&o.interchanges);
     ps_arena_free(&arena);
     ps_arena_free(&diag_arena);
     ps_input_close(&in);

@@ -52,6 +52,9 @@ check "surname with released apostrophe" \
 check "roles" test "$(jq -r '[.messages[0].travellers[].role] | join(",")' <<<"$out")" = "passenger,crew"
 check "flight" test "$(jq -r '.messages[0].flight.departure.time' <<<"$out")" = "2024-05-01T11:00"
 check "no warnings" test "$(jq '.warnings | length' <<<"$out")" = 0
+check "interchange header" \
+  test "$(jq -r '.interchanges[0] | "\(.syntax) \(.sender) \(.control_ref) \(.terminated)"' <<<"$out")" \
+  = "UNOA:4 XYZAIRLINES 000000001 true"
 
 # 2. --summary: counts by role, warnings by kind
 sum=$("$bin" parse --summary "$tmp/two.edi")
