@@ -148,15 +148,3 @@ int ps_year_near(int yy, const ps_date *ref)
         base += 100;
     return base;
 }
-
-int ps_year_not_before(int yy, const ps_date *floor, const ps_date *ref)
-{
-    if (!floor || floor->precision == PS_DATE_NONE)
-        return ps_year_near(yy, ref);
-    int year = floor->year - floor->year % 100 + yy;
-    if (year < floor->year)
-        year += 100;
-    /* A date earlier in the floor's own year stays in that year: that is bad data (expiry
-     * before issue), which the caller reports, not a date a century later. */
-    return year;
-}

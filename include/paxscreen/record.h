@@ -36,12 +36,9 @@ int ps_date_cmp(const ps_date *a, const ps_date *b);
  * ps_year_birth: the latest such year whose date (yy-mm-dd) is not after ref — a person is
  *   never born after the reference (flight or transmission) date.
  * ps_year_near: the year closest to ref's year (ties go forward).
- * A NULL ref, or one without a year, means today's date (UTC).
- * ps_year_not_before: the earliest year not before floor's year (an expiry is not before its
- *   issue date); ps_year_near(yy, ref) without floor. */
+ * A NULL ref, or one without a year, means today's date (UTC). */
 int ps_year_birth(int yy, int mm, int dd, const ps_date *ref);
 int ps_year_near(int yy, const ps_date *ref);
-int ps_year_not_before(int yy, const ps_date *floor, const ps_date *ref);
 
 typedef enum ps_role {
     PS_ROLE_UNKNOWN = 0,
