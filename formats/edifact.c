@@ -253,6 +253,10 @@ ps_edi_event ps_edi_next(ps_edi_reader *r)
             ps_diag_add(r->diags, PS_ERROR, "unterminated_segment", s->number, s->offset,
                         "input ends inside segment %s: no segment terminator '%c'", s->tag_text,
                         r->ich.syntax.terminator);
+        if (valid && r->in_message && !(s->ptr[0] == 'U' && s->ptr[1] == 'N')) {
+            r->msg.segments++; /* the common case: a data segment of the open message */
+            return PS_EDI_SEGMENT;
+        }
         if (!valid) {
             ps_diag_add(r->diags, PS_ERROR, "invalid_segment_tag", s->number, s->offset,
                         "segment %u does not start with a three-character tag (A-Z, 0-9) "

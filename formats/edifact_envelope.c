@@ -159,6 +159,11 @@ void ps_edi_begin_interchange(ps_edi_reader *r, uint64_t offset, const ps_edi_sy
     r->repertoire_warnings = 0;
     /* Until UNB names the character set, read as UTF-8 without repertoire checks. */
     ps_edi_classes(&r->ich.syntax, PS_CHARSET_OTHER, 0, r->cls, &r->decode);
+    /* the scanner's comparison vectors; without a release character the terminator stands in */
+    memset(r->scan_chars[0], syn->component, 16);
+    memset(r->scan_chars[1], syn->element, 16);
+    memset(r->scan_chars[2], syn->release != ' ' ? syn->release : syn->terminator, 16);
+    memset(r->scan_chars[3], syn->terminator, 16);
 }
 
 /* Queues MESSAGE_END for a message that ends without UNT. */

@@ -47,7 +47,7 @@ static inline void end_element(scan_state *st)
 }
 
 /* Handles the byte at i whose class is c (non-zero). Returns true at the terminator. */
-static inline bool on_special(scan_state *st, const uint8_t *cls, const char *p, size_t i,
+static inline __attribute__((always_inline)) bool on_special(scan_state *st, const uint8_t *cls, const char *p, size_t i,
                               size_t limit, uint8_t c)
 {
     if (i < st->skip)
@@ -106,12 +106,10 @@ size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *
     size_t i = start;
     bool done = false;
 #ifdef __SSE2__
-    const ps_edi_syntax *syn = &r->ich.syntax;
-    const __m128i v_comp = _mm_set1_epi8(syn->component);
-    const __m128i v_elem = _mm_set1_epi8(syn->element);
-    /* without a release character, compare with the terminator twice rather than spaces */
-    const __m128i v_rel = _mm_set1_epi8(syn->release != ' ' ? syn->release : syn->terminator);
-    const __m128i v_term = _mm_set1_epi8(syn->terminator);
+    const __m128i v_comp = _mm_load_si128((const __m128i *)r->scan_chars[0]);
+    const __m128i v_elem = _mm_load_si128((const __m128i *)r->scan_chars[1]);
+    const __m128i v_rel = _mm_load_si128((const __m128i *)r->scan_chars[2]);
+    const __m128i v_term = _mm_load_si128((const __m128i *)r->scan_chars[3]);
     const __m128i v_lo = _mm_set1_epi8(0x20);
     const __m128i v_hi = _mm_set1_epi8('Z');
     const __m128i v_hash = _mm_set1_epi8('#');

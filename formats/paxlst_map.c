@@ -145,30 +145,33 @@ static bool num(const char *p, size_t n, int *out)
 
 /* Layout of a date value: where year, month, day, hour and minute stand. */
 typedef struct date_layout {
-    const char *format;
+    int format;                /* 2379 code */
     uint8_t len;
     int8_t year, year_len, month, day, hour, minute;
 } date_layout;
 
 static const date_layout layouts[] = {
-    { "2", 6, 4, 2, 2, 0, -1, -1 },       /* DDMMYY */
-    { "3", 6, 4, 2, 0, 2, -1, -1 },       /* MMDDYY */
-    { "4", 8, 4, 4, 2, 0, -1, -1 },       /* DDMMCCYY */
-    { "101", 6, 0, 2, 2, 4, -1, -1 },     /* YYMMDD */
-    { "102", 8, 0, 4, 4, 6, -1, -1 },     /* CCYYMMDD */
-    { "201", 10, 0, 2, 2, 4, 6, 8 },      /* YYMMDDHHMM */
-    { "202", 12, 0, 2, 2, 4, 6, 8 },      /* YYMMDDHHMMSS */
-    { "203", 12, 0, 4, 4, 6, 8, 10 },     /* CCYYMMDDHHMM */
-    { "204", 14, 0, 4, 4, 6, 8, 10 },     /* CCYYMMDDHHMMSS */
-    { "602", 4, 0, 4, -1, -1, -1, -1 },   /* CCYY */
-    { "610", 6, 0, 4, 4, -1, -1, -1 },    /* CCYYMM */
+    { 2, 6, 4, 2, 2, 0, -1, -1 },       /* DDMMYY */
+    { 3, 6, 4, 2, 0, 2, -1, -1 },       /* MMDDYY */
+    { 4, 8, 4, 4, 2, 0, -1, -1 },       /* DDMMCCYY */
+    { 101, 6, 0, 2, 2, 4, -1, -1 },     /* YYMMDD */
+    { 102, 8, 0, 4, 4, 6, -1, -1 },     /* CCYYMMDD */
+    { 201, 10, 0, 2, 2, 4, 6, 8 },      /* YYMMDDHHMM */
+    { 202, 12, 0, 2, 2, 4, 6, 8 },      /* YYMMDDHHMMSS */
+    { 203, 12, 0, 4, 4, 6, 8, 10 },     /* CCYYMMDDHHMM */
+    { 204, 14, 0, 4, 4, 6, 8, 10 },     /* CCYYMMDDHHMMSS */
+    { 602, 4, 0, 4, -1, -1, -1, -1 },   /* CCYY */
+    { 610, 6, 0, 4, 4, -1, -1, -1 },    /* CCYYMM */
 };
 
 static const date_layout *layout_for(ps_str fmt, size_t value_len)
 {
     if (fmt.len) {
+        int code;
+        if (fmt.len > 3 || !num(fmt.ptr, fmt.len, &code))
+            return NULL;
         for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
-            if (ps_str_eq_cstr(fmt, layouts[i].format))
+            if (layouts[i].format == code)
                 return &layouts[i];
         return NULL;
     }
@@ -227,7 +230,7 @@ static bool read_dtm(builder *b, enum date_use use, ps_date *out, bool *short_ye
         ok = ps_date_valid(&d);
     }
     if (!ok) {
-        seg_warn(b, "invalid_date", 1, 2, "'%.*s' is not a date of format %s", (int)value.len,
+        seg_warn(b, "invalid_date", 1, 2, "'%.*s' is not a date of format %d", (int)value.len,
                  value.ptr, L->format);
         return false;
     }

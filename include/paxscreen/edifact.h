@@ -142,6 +142,8 @@ struct ps_edi_reader {
     ps_edi_event pending[4];
     int n_pending;
     uint8_t cls[256];
+    /* component, element, release (or terminator again), terminator, each 16 times */
+    _Alignas(16) char scan_chars[4][16];
     const uint16_t *decode;   /* 8859 byte -> code point table, or NULL */
     uint64_t *refs;           /* hashes of UNH refs in this interchange */
     uint32_t n_refs, cap_refs;
