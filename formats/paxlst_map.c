@@ -29,13 +29,13 @@ typedef struct builder {
 
 /* ---- small helpers ---- */
 
-static ps_str text(builder *b, unsigned e, unsigned c)
+static inline ps_str text(builder *b, unsigned e, unsigned c)
 {
     return ps_edi_text(b->r, ps_edi_get(b->f, e, c), b->arena);
 }
 
 /* A code or qualifier: text with surrounding spaces removed. */
-static ps_str code(builder *b, unsigned e, unsigned c)
+static inline ps_str code(builder *b, unsigned e, unsigned c)
 {
     ps_str s = text(b, e, c);
     while (s.len && s.ptr[0] == ' ') {
@@ -365,6 +365,10 @@ static void on_person(builder *b, ps_role role)
     t->offset = b->r->seg.offset;
     t->surname = text(b, 4, 1);
     t->given_names = join_components(b, 4, 2, 5, " ");
+    if (!t->surname.len)
+        seg_warn(b, "name_missing", 4, 1, "traveller NAD has no surname");
+    if (b->f->n_elements <= 4) /* no address sent: the usual case */
+        return;
     /* street (all lines), city, region, postcode, country */
     ps_str pieces[5] = { join_components(b, 5, 1, 4, " "), text(b, 6, 1), text(b, 7, 4),
                          text(b, 8, 1), text(b, 9, 1) };
@@ -395,8 +399,6 @@ static void on_person(builder *b, ps_role role)
         out[o] = '\0';
         t->address = (ps_str){ out, o };
     }
-    if (!t->surname.len)
-        seg_warn(b, "name_missing", 4, 1, "traveller NAD has no surname");
 }
 
 static void on_nad(builder *b)
