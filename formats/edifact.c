@@ -50,8 +50,13 @@ static bool una_valid(const char *p, size_t avail, ps_edi_syntax *out)
             return false;
     }
     ps_edi_syntax s = { (char)c[0], (char)c[1], (char)c[2], (char)c[3], (char)c[4], (char)c[5] };
-    char active[5] = { s.component, s.element, s.terminator, s.release, s.repetition };
-    int n_active = 3 + (s.release != ' ') + (s.repetition != ' ');
+    /* the characters in use: a space for release or repetition means "none" */
+    char active[5] = { s.component, s.element, s.terminator };
+    int n_active = 3;
+    if (s.release != ' ')
+        active[n_active++] = s.release;
+    if (s.repetition != ' ')
+        active[n_active++] = s.repetition;
     if (s.component == ' ' || s.element == ' ' || s.terminator == ' ')
         return false;
     for (int i = 0; i < n_active; i++)
