@@ -47,6 +47,18 @@ static inline ps_str code(builder *b, unsigned e, unsigned c)
     return s;
 }
 
+/* A qualifier of one to three characters as a number to switch on: "AVF" is
+ * PS_TAG('A', 'V', 'F'), "FL" is PS_TAG(0, 'F', 'L'); an empty or longer one is 0. */
+static inline uint32_t qual_key(ps_str q)
+{
+    if (q.len == 0 || q.len > 3)
+        return 0;
+    uint32_t k = 0;
+    for (size_t i = 0; i < q.len; i++)
+        k = k << 8 | (uint8_t)q.ptr[i];
+    return k;
+}
+
 static ps_diag *seg_warn(builder *b, const char *kind, unsigned e, unsigned c, const char *fmt,
                          ...) __attribute__((format(printf, 5, 6)));
 
@@ -404,18 +416,12 @@ static void on_person(builder *b, ps_role role)
 static void on_nad(builder *b)
 {
     ps_str qual = code(b, 1, 1);
-    ps_role role = PS_ROLE_UNKNOWN;
-    if (ps_str_eq_cstr(qual, "FL"))
-        role = PS_ROLE_PASSENGER;
-    else if (ps_str_eq_cstr(qual, "FM"))
-        role = PS_ROLE_CREW;
-    else if (ps_str_eq_cstr(qual, "DDU"))
-        role = PS_ROLE_TRANSIT_PASSENGER;
-    else if (ps_str_eq_cstr(qual, "DDT"))
-        role = PS_ROLE_TRANSIT_CREW;
-    if (role != PS_ROLE_UNKNOWN) {
-        on_person(b, role);
-        return;
+    switch (qual_key(qual)) {
+    case PS_TAG(0, 'F', 'L'): on_person(b, PS_ROLE_PASSENGER); return;
+    case PS_TAG(0, 'F', 'M'): on_person(b, PS_ROLE_CREW); return;
+    case PS_TAG('D', 'D', 'U'): on_person(b, PS_ROLE_TRANSIT_PASSENGER); return;
+    case PS_TAG('D', 'D', 'T'): on_person(b, PS_ROLE_TRANSIT_CREW); return;
+    default: break;
     }
     if (ps_str_eq_cstr(qual, "MS")) {
         ps_paxlst_message *m = &b->part->m;
@@ -462,7 +468,8 @@ static void on_person_loc(builder *b, ps_traveller *t, ps_str qual)
 {
     ps_str place = code(b, 2, 1);
     ps_str place_text = text(b, 2, 4);
-    if (ps_str_eq_cstr(qual, "91")) {
+    uint32_t key = qual_key(qual);
+    if (key == PS_TAG(0, '9', '1')) {
         ps_document *d = current_document(b);
         if (!d) {
             seg_warn(b, "out_of_place", 1, 1, "LOC+91 (document issuer) before any DOC");
@@ -472,31 +479,29 @@ static void on_person_loc(builder *b, ps_traveller *t, ps_str qual)
         d->issue_place = place_text;
         return;
     }
-    if (ps_str_eq_cstr(qual, "22"))
-        t->clearance = place;
-    else if (ps_str_eq_cstr(qual, "174"))
-        t->residence = place.len ? place : place_text;
-    else if (ps_str_eq_cstr(qual, "178"))
-        t->embarkation = place;
-    else if (ps_str_eq_cstr(qual, "179"))
-        t->debarkation = place;
-    else if (ps_str_eq_cstr(qual, "180"))
-        t->birth_place = place.len ? place : place_text;
-    else
+    switch (key) {
+    case PS_TAG(0, '2', '2'): t->clearance = place; break;
+    case PS_TAG('1', '7', '4'): t->residence = place.len ? place : place_text; break;
+    case PS_TAG('1', '7', '8'): t->embarkation = place; break;
+    case PS_TAG('1', '7', '9'): t->debarkation = place; break;
+    case PS_TAG('1', '8', '0'): t->birth_place = place.len ? place : place_text; break;
+    default:
         seg_warn(b, "unknown_qualifier", 1, 1, "LOC qualifier '%.*s' is not used for a traveller",
                  (int)qual.len, qual.ptr);
+    }
 }
 
 static void on_person_dtm(builder *b, ps_traveller *t, ps_str qual)
 {
     ps_date d;
     bool short_year = false;
-    if (ps_str_eq_cstr(qual, "329")) {
+    uint32_t key = qual_key(qual);
+    if (key == PS_TAG('3', '2', '9')) {
         if (read_dtm(b, DATE_BIRTH, &d, &short_year))
             t->birth_date = d;
         return;
     }
-    bool expiry = ps_str_eq_cstr(qual, "36"), issue = ps_str_eq_cstr(qual, "182");
+    bool expiry = key == PS_TAG(0, '3', '6'), issue = key == PS_TAG('1', '8', '2');
     if (!expiry && !issue) {
         seg_warn(b, "unknown_qualifier", 1, 1, "DTM qualifier '%.*s' is not 329, 36 or 182",
                  (int)qual.len, qual.ptr);
@@ -539,21 +544,17 @@ static void on_rff(builder *b, ps_traveller *t)
             b->part->m.transaction_ref = value;
         return;
     }
-    if (ps_str_eq_cstr(qual, "AVF"))
-        t->pnr = value;
-    else if (ps_str_eq_cstr(qual, "ABO"))
-        t->id = value;
-    else if (ps_str_eq_cstr(qual, "SEA"))
-        t->seat = value;
-    else if (ps_str_eq_cstr(qual, "AEA"))
-        t->agency_ref = value;
-    else if (ps_str_eq_cstr(qual, "CR"))
-        t->customer_ref = value;
-    else if (ps_str_eq_cstr(qual, "YZY"))
-        t->ticket = value;
-    else
+    switch (qual_key(qual)) {
+    case PS_TAG('A', 'V', 'F'): t->pnr = value; break;
+    case PS_TAG('A', 'B', 'O'): t->id = value; break;
+    case PS_TAG('S', 'E', 'A'): t->seat = value; break;
+    case PS_TAG('A', 'E', 'A'): t->agency_ref = value; break;
+    case PS_TAG(0, 'C', 'R'): t->customer_ref = value; break;
+    case PS_TAG('Y', 'Z', 'Y'): t->ticket = value; break;
+    default:
         seg_warn(b, "unknown_qualifier", 1, 1, "RFF qualifier '%.*s' is not used for a traveller",
                  (int)qual.len, qual.ptr);
+    }
 }
 
 static void on_att(builder *b, ps_traveller *t)
