@@ -31,10 +31,16 @@ static uint64_t rnd64(void)
 }
 
 /* Uniform in [0, n). n > 0; the tiny modulo bias is irrelevant here. */
-static unsigned rnd(unsigned n) { return (unsigned)(rnd64() % n); }
+static unsigned rnd(unsigned n)
+{
+    return (unsigned)(rnd64() % n);
+}
 
 /* True with probability pct/100. */
-static bool chance(unsigned pct) { return rnd(100) < pct; }
+static bool chance(unsigned pct)
+{
+    return rnd(100) < pct;
+}
 
 #define PICK(a) ((a)[rnd(NELEM(a))])
 
@@ -108,17 +114,15 @@ typedef struct {
 } Airport;
 
 static const Airport airports[] = {
-    {"BCN", "ESP"}, {"MAD", "ESP"}, {"CDG", "FRA"}, {"ORY", "FRA"}, {"AMS", "NLD"},
-    {"FRA", "DEU"}, {"MUC", "DEU"}, {"IST", "TUR"}, {"DOH", "QAT"}, {"DXB", "ARE"},
-    {"AUH", "ARE"}, {"SVO", "RUS"}, {"DME", "RUS"}, {"LED", "RUS"}, {"PEK", "CHN"},
-    {"PVG", "CHN"}, {"CAN", "CHN"}, {"HKG", "HKG"}, {"DEL", "IND"}, {"BOM", "IND"},
-    {"MEX", "MEX"}, {"BOG", "COL"}, {"GRU", "BRA"}, {"EZE", "ARG"}, {"LIM", "PER"},
-    {"CAI", "EGY"}, {"AMM", "JOR"}, {"RUH", "SAU"}, {"JED", "SAU"}, {"DUB", "IRL"},
-    {"SNN", "IRL"}, {"LHR", "GBR"}, {"LGW", "GBR"}, {"MAN", "GBR"}, {"JFK", "USA"},
-    {"IAD", "USA"}, {"ORD", "USA"}, {"LAX", "USA"}, {"MIA", "USA"}, {"YYZ", "CAN"},
-    {"YVR", "CAN"}, {"YUL", "CAN"}, {"SIN", "SGP"}, {"KUL", "MYS"}, {"CMN", "MAR"},
-    {"TUN", "TUN"}, {"BEY", "LBN"}, {"ALA", "KAZ"}, {"KBP", "UKR"}, {"VIE", "AUT"},
-    {"ZRH", "CHE"}, {"BRU", "BEL"},
+    {"BCN", "ESP"}, {"MAD", "ESP"}, {"CDG", "FRA"}, {"ORY", "FRA"}, {"AMS", "NLD"}, {"FRA", "DEU"},
+    {"MUC", "DEU"}, {"IST", "TUR"}, {"DOH", "QAT"}, {"DXB", "ARE"}, {"AUH", "ARE"}, {"SVO", "RUS"},
+    {"DME", "RUS"}, {"LED", "RUS"}, {"PEK", "CHN"}, {"PVG", "CHN"}, {"CAN", "CHN"}, {"HKG", "HKG"},
+    {"DEL", "IND"}, {"BOM", "IND"}, {"MEX", "MEX"}, {"BOG", "COL"}, {"GRU", "BRA"}, {"EZE", "ARG"},
+    {"LIM", "PER"}, {"CAI", "EGY"}, {"AMM", "JOR"}, {"RUH", "SAU"}, {"JED", "SAU"}, {"DUB", "IRL"},
+    {"SNN", "IRL"}, {"LHR", "GBR"}, {"LGW", "GBR"}, {"MAN", "GBR"}, {"JFK", "USA"}, {"IAD", "USA"},
+    {"ORD", "USA"}, {"LAX", "USA"}, {"MIA", "USA"}, {"YYZ", "CAN"}, {"YVR", "CAN"}, {"YUL", "CAN"},
+    {"SIN", "SGP"}, {"KUL", "MYS"}, {"CMN", "MAR"}, {"TUN", "TUN"}, {"BEY", "LBN"}, {"ALA", "KAZ"},
+    {"KBP", "UKR"}, {"VIE", "AUT"}, {"ZRH", "CHE"}, {"BRU", "BEL"},
 };
 
 /* Reporting (destination) countries: recipient ids for UNB/UNG and a Type-B address. */
@@ -157,121 +161,144 @@ typedef struct {
     bool russian; /* gendered surnames and patronymics */
 } Culture;
 
-static const char *const es_sur[] = {
-    "GARCIA", "MARTINEZ", "RODRIGUEZ", "LOPEZ", "HERNANDEZ", "GONZALEZ", "PEREZ",
-    "SANCHEZ", "RAMIREZ", "TORRES", "FLORES", "RIVERA", "GOMEZ", "DIAZ", "MORALES",
-    "ORTIZ", "GUTIERREZ", "CHAVEZ", "RUIZ", "ALVAREZ", "JIMENEZ", "MORENO", "ROMERO",
-    "NAVARRO", "DE LA CRUZ", "DEL RIO", "DE LOS SANTOS", "GARCIA-LOPEZ", "PEREZ-REVERTE",
-    "SANCHEZ-VICARIO", "FERNANDEZ DE CORDOBA", "MARTIN-ESPINOSA", "IBANEZ"};
-static const char *const es_m[] = {"JOSE", "JUAN", "LUIS", "CARLOS", "JAVIER", "MIGUEL",
-                                   "ALEJANDRO", "FRANCISCO", "ANTONIO", "JOSE LUIS",
-                                   "JUAN CARLOS", "DIEGO", "PABLO", "SANTIAGO"};
-static const char *const es_f[] = {"MARIA", "CARMEN", "ANA", "LUCIA", "SOFIA", "ISABEL",
-                                   "PILAR", "MARIA JOSE", "MARIA DEL CARMEN", "ELENA",
-                                   "PAULA", "VALENTINA", "ROCIO"};
+static const char *const es_sur[] = {"GARCIA",
+                                     "MARTINEZ",
+                                     "RODRIGUEZ",
+                                     "LOPEZ",
+                                     "HERNANDEZ",
+                                     "GONZALEZ",
+                                     "PEREZ",
+                                     "SANCHEZ",
+                                     "RAMIREZ",
+                                     "TORRES",
+                                     "FLORES",
+                                     "RIVERA",
+                                     "GOMEZ",
+                                     "DIAZ",
+                                     "MORALES",
+                                     "ORTIZ",
+                                     "GUTIERREZ",
+                                     "CHAVEZ",
+                                     "RUIZ",
+                                     "ALVAREZ",
+                                     "JIMENEZ",
+                                     "MORENO",
+                                     "ROMERO",
+                                     "NAVARRO",
+                                     "DE LA CRUZ",
+                                     "DEL RIO",
+                                     "DE LOS SANTOS",
+                                     "GARCIA-LOPEZ",
+                                     "PEREZ-REVERTE",
+                                     "SANCHEZ-VICARIO",
+                                     "FERNANDEZ DE CORDOBA",
+                                     "MARTIN-ESPINOSA",
+                                     "IBANEZ"};
+static const char *const es_m[] = {"JOSE",        "JUAN",      "LUIS",      "CARLOS",  "JAVIER",
+                                   "MIGUEL",      "ALEJANDRO", "FRANCISCO", "ANTONIO", "JOSE LUIS",
+                                   "JUAN CARLOS", "DIEGO",     "PABLO",     "SANTIAGO"};
+static const char *const es_f[] = {
+    "MARIA",      "CARMEN",           "ANA",   "LUCIA", "SOFIA",     "ISABEL", "PILAR",
+    "MARIA JOSE", "MARIA DEL CARMEN", "ELENA", "PAULA", "VALENTINA", "ROCIO"};
 static const char *const es_nat[] = {"ESP", "MEX", "ARG", "COL", "PER", "ESP", "MEX"};
 
 static const char *const ar_sur[] = {
-    "AL-HASHIMI", "AL-FARSI", "AL-MANSOURI", "EL-SAYED", "ABDULLAH", "HASSAN", "HUSSEIN",
-    "IBRAHIM", "MOHAMMED", "MAHMOUD", "KHALIL", "NASSER", "HADDAD", "SALEH", "AL RASHID",
-    "ABU BAKR", "ABDEL RAHMAN", "BEN ALI", "EL AMRANI", "AL-QAHTANI", "AL-ZAHRANI",
-    "AL-OTAIBI", "BOUAZIZI", "EL-MASRI", "ABDEL-FATTAH"};
-static const char *const ar_m[] = {"MOHAMMED", "MUHAMMAD", "AHMED", "AHMAD", "ALI", "OMAR",
-                                   "KHALED", "YOUSSEF", "HASSAN", "IBRAHIM", "ABDULLAH",
-                                   "ABDUL AZIZ", "ABDUL-RAHMAN", "TAREQ", "SAMI"};
-static const char *const ar_f[] = {"FATIMA", "AISHA", "MARIAM", "LAYLA", "NOUR", "ZAINAB",
-                                   "SALMA", "HUDA", "RANIA", "NOOR AL-HUDA", "AMAL"};
+    "AL-HASHIMI", "AL-FARSI",     "AL-MANSOURI", "EL-SAYED",  "ABDULLAH",
+    "HASSAN",     "HUSSEIN",      "IBRAHIM",     "MOHAMMED",  "MAHMOUD",
+    "KHALIL",     "NASSER",       "HADDAD",      "SALEH",     "AL RASHID",
+    "ABU BAKR",   "ABDEL RAHMAN", "BEN ALI",     "EL AMRANI", "AL-QAHTANI",
+    "AL-ZAHRANI", "AL-OTAIBI",    "BOUAZIZI",    "EL-MASRI",  "ABDEL-FATTAH"};
+static const char *const ar_m[] = {"MOHAMMED", "MUHAMMAD",   "AHMED",        "AHMAD",  "ALI",
+                                   "OMAR",     "KHALED",     "YOUSSEF",      "HASSAN", "IBRAHIM",
+                                   "ABDULLAH", "ABDUL AZIZ", "ABDUL-RAHMAN", "TAREQ",  "SAMI"};
+static const char *const ar_f[] = {"FATIMA", "AISHA", "MARIAM", "LAYLA",        "NOUR", "ZAINAB",
+                                   "SALMA",  "HUDA",  "RANIA",  "NOOR AL-HUDA", "AMAL"};
 static const char *const ar_nat[] = {"SAU", "EGY", "JOR", "ARE", "MAR", "LBN", "TUN", "SAU"};
 
 static const char *const ru_sur[] = {
-    "IVANOV", "SMIRNOV", "KUZNETSOV", "POPOV", "VASILEV", "PETROV", "SOKOLOV", "MIKHAILOV",
-    "NOVIKOV", "FEDOROV", "MOROZOV", "VOLKOV", "ALEKSEEV", "LEBEDEV", "SEMENOV", "EGOROV",
-    "PAVLOV", "KOZLOV", "STEPANOV", "NIKOLAEV", "SHCHERBAKOV", "KHRUSHCHEV", "ZHUKOV",
-    "TSVETKOV", "RIMSKII-KORSAKOV", "PUSHKIN", "ILIN", "KISELEV"};
-static const char *const ru_m[] = {"ALEKSANDR", "SERGEI", "DMITRII", "ANDREI", "ALEKSEI",
-                                   "MAKSIM", "IVAN", "MIKHAIL", "NIKOLAI", "IURII", "EVGENII",
-                                   "VLADIMIR", "ARTEM"};
-static const char *const ru_f[] = {"OLGA", "TATIANA", "ELENA", "NATALIA", "IRINA", "SVETLANA",
-                                   "IULIIA", "ANASTASIIA", "EKATERINA", "MARIIA", "DARIA",
-                                   "KSENIIA"};
+    "IVANOV",           "SMIRNOV",   "KUZNETSOV",   "POPOV",      "VASILEV", "PETROV",
+    "SOKOLOV",          "MIKHAILOV", "NOVIKOV",     "FEDOROV",    "MOROZOV", "VOLKOV",
+    "ALEKSEEV",         "LEBEDEV",   "SEMENOV",     "EGOROV",     "PAVLOV",  "KOZLOV",
+    "STEPANOV",         "NIKOLAEV",  "SHCHERBAKOV", "KHRUSHCHEV", "ZHUKOV",  "TSVETKOV",
+    "RIMSKII-KORSAKOV", "PUSHKIN",   "ILIN",        "KISELEV"};
+static const char *const ru_m[] = {"ALEKSANDR", "SERGEI",   "DMITRII", "ANDREI",  "ALEKSEI",
+                                   "MAKSIM",    "IVAN",     "MIKHAIL", "NIKOLAI", "IURII",
+                                   "EVGENII",   "VLADIMIR", "ARTEM"};
+static const char *const ru_f[] = {"OLGA",      "TATIANA",  "ELENA",  "NATALIA",
+                                   "IRINA",     "SVETLANA", "IULIIA", "ANASTASIIA",
+                                   "EKATERINA", "MARIIA",   "DARIA",  "KSENIIA"};
 static const char *const ru_nat[] = {"RUS", "RUS", "UKR", "KAZ", "BLR", "RUS"};
 /* Patronymic stems: +OVICH/+OVNA style endings are added per gender. */
-static const char *const ru_patr_m[] = {"ALEKSANDROVICH", "SERGEEVICH", "DMITRIEVICH",
-                                        "ANDREEVICH", "IVANOVICH", "MIKHAILOVICH",
-                                        "NIKOLAEVICH", "VLADIMIROVICH", "IUREVICH"};
-static const char *const ru_patr_f[] = {"ALEKSANDROVNA", "SERGEEVNA", "DMITRIEVNA",
-                                        "ANDREEVNA", "IVANOVNA", "MIKHAILOVNA",
-                                        "NIKOLAEVNA", "VLADIMIROVNA", "IUREVNA"};
+static const char *const ru_patr_m[] = {"ALEKSANDROVICH", "SERGEEVICH",    "DMITRIEVICH",
+                                        "ANDREEVICH",     "IVANOVICH",     "MIKHAILOVICH",
+                                        "NIKOLAEVICH",    "VLADIMIROVICH", "IUREVICH"};
+static const char *const ru_patr_f[] = {"ALEKSANDROVNA", "SERGEEVNA",    "DMITRIEVNA",
+                                        "ANDREEVNA",     "IVANOVNA",     "MIKHAILOVNA",
+                                        "NIKOLAEVNA",    "VLADIMIROVNA", "IUREVNA"};
 
-static const char *const zh_sur[] = {"WANG", "LI", "ZHANG", "LIU", "CHEN", "YANG", "HUANG",
-                                     "ZHAO", "WU", "ZHOU", "XU", "SUN", "MA", "ZHU", "HU",
-                                     "GUO", "HE", "LIN", "LUO", "ZHENG", "OUYANG", "SIMA",
-                                     "ZHUGE", "XIAO", "LYU"};
-static const char *const zh_m[] = {"WEI", "QIANG", "LEI", "JUN", "YONG", "JIE", "TAO",
-                                   "MING", "CHAO", "XIAOMING", "JIANGUO", "HAOYU", "ZIHAN",
-                                   "YUXUAN"};
-static const char *const zh_f[] = {"FANG", "XIUYING", "NA", "MIN", "JING", "LI", "YAN",
-                                   "HAIYAN", "XIN YI", "YUTONG", "MEILING", "XIAOHONG"};
+static const char *const zh_sur[] = {"WANG", "LI",    "ZHANG", "LIU", "CHEN", "YANG",  "HUANG",
+                                     "ZHAO", "WU",    "ZHOU",  "XU",  "SUN",  "MA",    "ZHU",
+                                     "HU",   "GUO",   "HE",    "LIN", "LUO",  "ZHENG", "OUYANG",
+                                     "SIMA", "ZHUGE", "XIAO",  "LYU"};
+static const char *const zh_m[] = {"WEI",     "QIANG", "LEI",   "JUN",   "YONG",
+                                   "JIE",     "TAO",   "MING",  "CHAO",  "XIAOMING",
+                                   "JIANGUO", "HAOYU", "ZIHAN", "YUXUAN"};
+static const char *const zh_f[] = {"FANG", "XIUYING", "NA",     "MIN",    "JING",    "LI",
+                                   "YAN",  "HAIYAN",  "XIN YI", "YUTONG", "MEILING", "XIAOHONG"};
 static const char *const zh_nat[] = {"CHN", "CHN", "CHN", "SGP", "MYS", "HKG"};
 
 static const char *const ie_sur[] = {
-    "O'BRIEN", "O'CONNOR", "O'SULLIVAN", "O'NEILL", "O'REILLY", "O'DONNELL", "MCCARTHY",
-    "MURPHY", "KELLY", "BYRNE", "RYAN", "WALSH", "DOYLE", "GALLAGHER", "MAC GIOLLA",
-    "NIC AODHA", "O'SHEA", "SMITH-JONES", "BOWES-LYON", "FFRENCH", "ST. JOHN", "ST JOHN",
-    "O'DRISCOLL", "MAC AN TSAOIR", "SMITH", "JONES", "TAYLOR", "BROWN", "WILLIAMS"};
-static const char *const ie_m[] = {"SEAN", "PATRICK", "CIARAN", "EOIN", "DONAL", "JOHN",
-                                   "MICHAEL", "CONOR", "OISIN", "DAVID", "JAMES",
-                                   "THOMAS"};
-static const char *const ie_f[] = {"AOIFE", "SIOBHAN", "NIAMH", "SAOIRSE", "MAIRE", "MARY",
-                                   "CATHERINE", "SINEAD", "GRAINNE", "EMMA", "SARAH"};
+    "O'BRIEN",    "O'CONNOR",  "O'SULLIVAN", "O'NEILL",   "O'REILLY",   "O'DONNELL",
+    "MCCARTHY",   "MURPHY",    "KELLY",      "BYRNE",     "RYAN",       "WALSH",
+    "DOYLE",      "GALLAGHER", "MAC GIOLLA", "NIC AODHA", "O'SHEA",     "SMITH-JONES",
+    "BOWES-LYON", "FFRENCH",   "ST. JOHN",   "ST JOHN",   "O'DRISCOLL", "MAC AN TSAOIR",
+    "SMITH",      "JONES",     "TAYLOR",     "BROWN",     "WILLIAMS"};
+static const char *const ie_m[] = {"SEAN",    "PATRICK", "CIARAN", "EOIN",  "DONAL", "JOHN",
+                                   "MICHAEL", "CONOR",   "OISIN",  "DAVID", "JAMES", "THOMAS"};
+static const char *const ie_f[] = {"AOIFE",     "SIOBHAN", "NIAMH",   "SAOIRSE", "MAIRE", "MARY",
+                                   "CATHERINE", "SINEAD",  "GRAINNE", "EMMA",    "SARAH"};
 static const char *const ie_nat[] = {"IRL", "IRL", "GBR", "GBR", "IRL"};
 
-static const char *const in_sur[] = {"D'SOUZA", "D'CRUZ", "D'MELLO", "D'SILVA", "PATEL",
-                                     "SHARMA", "SINGH", "KUMAR", "GUPTA", "REDDY", "IYER",
-                                     "NAIR", "MENON", "FERNANDES", "RAO", "D'COSTA"};
-static const char *const in_m[] = {"RAHUL", "AMIT", "VIKRAM", "ARJUN", "RAJESH", "SURESH",
-                                   "ANIL", "SANJAY", "ROHAN"};
-static const char *const in_f[] = {"PRIYA", "ANITA", "SUNITA", "DEEPIKA", "LAKSHMI", "KAVYA",
-                                   "POOJA", "NEHA"};
+static const char *const in_sur[] = {
+    "D'SOUZA", "D'CRUZ", "D'MELLO", "D'SILVA", "PATEL", "SHARMA",    "SINGH", "KUMAR",
+    "GUPTA",   "REDDY",  "IYER",    "NAIR",    "MENON", "FERNANDES", "RAO",   "D'COSTA"};
+static const char *const in_m[] = {"RAHUL",  "AMIT", "VIKRAM", "ARJUN", "RAJESH",
+                                   "SURESH", "ANIL", "SANJAY", "ROHAN"};
+static const char *const in_f[] = {"PRIYA",   "ANITA", "SUNITA", "DEEPIKA",
+                                   "LAKSHMI", "KAVYA", "POOJA",  "NEHA"};
 static const char *const in_nat[] = {"IND"};
 
 static const char *const eu_sur[] = {
-    "MUELLER", "SCHMIDT", "SCHNEIDER", "FISCHER", "WEBER", "MEYER", "WAGNER", "BECKER",
-    "SCHULZ", "HOFFMANN", "VON DER LEYEN", "DUPONT", "MARTIN", "BERNARD", "DUBOIS",
-    "LEFEBVRE", "GIRAUD-MOREAU", "LE GALL", "DE VRIES", "VAN DER BERG", "VAN DIJK",
-    "D'ALEMBERT", "SCHROEDER", "GROSSE-BROCKHOFF", "JANSSENS"};
-static const char *const eu_m[] = {"JEAN-PIERRE", "JEAN-LUC", "HANS", "KLAUS", "JUERGEN",
-                                   "GUENTER", "SOEREN", "PIERRE", "LUCAS", "JAN", "PIETER",
-                                   "KARL-HEINZ"};
-static const char *const eu_f[] = {"MARIE-CLAIRE", "ANNE-SOPHIE", "UTE", "HELGA", "CLAIRE",
-                                   "SOPHIE", "ANNA", "LOTTE", "INGRID", "MARIE"};
+    "MUELLER",       "SCHMIDT",       "SCHNEIDER", "FISCHER",          "WEBER",
+    "MEYER",         "WAGNER",        "BECKER",    "SCHULZ",           "HOFFMANN",
+    "VON DER LEYEN", "DUPONT",        "MARTIN",    "BERNARD",          "DUBOIS",
+    "LEFEBVRE",      "GIRAUD-MOREAU", "LE GALL",   "DE VRIES",         "VAN DER BERG",
+    "VAN DIJK",      "D'ALEMBERT",    "SCHROEDER", "GROSSE-BROCKHOFF", "JANSSENS"};
+static const char *const eu_m[] = {"JEAN-PIERRE", "JEAN-LUC", "HANS",   "KLAUS",
+                                   "JUERGEN",     "GUENTER",  "SOEREN", "PIERRE",
+                                   "LUCAS",       "JAN",      "PIETER", "KARL-HEINZ"};
+static const char *const eu_f[] = {"MARIE-CLAIRE", "ANNE-SOPHIE", "UTE",   "HELGA",  "CLAIRE",
+                                   "SOPHIE",       "ANNA",        "LOTTE", "INGRID", "MARIE"};
 static const char *const eu_nat[] = {"DEU", "FRA", "NLD", "AUT", "CHE", "BEL", "DEU", "FRA"};
 
 static const Culture cultures[] = {
-    {es_sur, NELEM(es_sur), es_m, NELEM(es_m), es_f, NELEM(es_f), es_nat, NELEM(es_nat), 20,
-     false},
-    {ar_sur, NELEM(ar_sur), ar_m, NELEM(ar_m), ar_f, NELEM(ar_f), ar_nat, NELEM(ar_nat), 16,
-     false},
-    {ru_sur, NELEM(ru_sur), ru_m, NELEM(ru_m), ru_f, NELEM(ru_f), ru_nat, NELEM(ru_nat), 14,
-     true},
-    {zh_sur, NELEM(zh_sur), zh_m, NELEM(zh_m), zh_f, NELEM(zh_f), zh_nat, NELEM(zh_nat), 16,
-     false},
-    {ie_sur, NELEM(ie_sur), ie_m, NELEM(ie_m), ie_f, NELEM(ie_f), ie_nat, NELEM(ie_nat), 14,
-     false},
-    {in_sur, NELEM(in_sur), in_m, NELEM(in_m), in_f, NELEM(in_f), in_nat, NELEM(in_nat), 10,
-     false},
-    {eu_sur, NELEM(eu_sur), eu_m, NELEM(eu_m), eu_f, NELEM(eu_f), eu_nat, NELEM(eu_nat), 10,
-     false},
+    {es_sur, NELEM(es_sur), es_m, NELEM(es_m), es_f, NELEM(es_f), es_nat, NELEM(es_nat), 20, false},
+    {ar_sur, NELEM(ar_sur), ar_m, NELEM(ar_m), ar_f, NELEM(ar_f), ar_nat, NELEM(ar_nat), 16, false},
+    {ru_sur, NELEM(ru_sur), ru_m, NELEM(ru_m), ru_f, NELEM(ru_f), ru_nat, NELEM(ru_nat), 14, true},
+    {zh_sur, NELEM(zh_sur), zh_m, NELEM(zh_m), zh_f, NELEM(zh_f), zh_nat, NELEM(zh_nat), 16, false},
+    {ie_sur, NELEM(ie_sur), ie_m, NELEM(ie_m), ie_f, NELEM(ie_f), ie_nat, NELEM(ie_nat), 14, false},
+    {in_sur, NELEM(in_sur), in_m, NELEM(in_m), in_f, NELEM(in_f), in_nat, NELEM(in_nat), 10, false},
+    {eu_sur, NELEM(eu_sur), eu_m, NELEM(eu_m), eu_f, NELEM(eu_f), eu_nat, NELEM(eu_nat), 10, false},
 };
 
 /* Data-entry and transcoding artefacts seen in real feeds: a `?` where a non-ASCII letter was
  * lost, and stray `+`/`:` typed into name fields. All of them must be released on the wire. */
-static const char *const odd_sur[] = {"M?LLER", "GONZ?LEZ", "SMITH+JONES", "AL:HASHIMI",
-                                      "O'BRIEN+WALSH", "D'SOUZA:PEREIRA", "N??ES"};
+static const char *const odd_sur[] = {
+    "M?LLER", "GONZ?LEZ", "SMITH+JONES", "AL:HASHIMI", "O'BRIEN+WALSH", "D'SOUZA:PEREIRA", "N??ES"};
 static const char *const odd_given[] = {"FNU", "MARY+ANN", "JOSE:LUIS", "J?RGEN", "UNKNOWN"};
 
-static const char *const streets[] = {"1200 MAIN ST", "45 ELM AVE APT 3", "9 OCEAN DR",
-                                      "310 PARK AVE S", "77 W. 42ND ST", "15 BROADWAY"};
+static const char *const streets[] = {"1200 MAIN ST",   "45 ELM AVE APT 3", "9 OCEAN DR",
+                                      "310 PARK AVE S", "77 W. 42ND ST",    "15 BROADWAY"};
 static const char *const us_cities[][3] = {{"NEW YORK", "NY", "10001"},
                                            {"MIAMI", "FL", "33101"},
                                            {"CHICAGO", "IL", "60601"},
@@ -290,9 +317,9 @@ typedef struct {
     /* current interchange's service characters */
     char cds, des, rel, term;
     bool alt;
-    const char *eol; /* after each segment: "\n", "\r\n" or "" */
+    const char *eol;      /* after each segment: "\n", "\r\n" or "" */
     const char *line_eol; /* Type-B header lines: never empty */
-    unsigned msg_segs; /* segments since UNH, UNH included */
+    unsigned msg_segs;    /* segments since UNH, UNH included */
 } Writer;
 
 static void w_flush(Writer *w)
@@ -304,7 +331,10 @@ static void w_flush(Writer *w)
     w->len = 0;
 }
 
-static inline void w_put(Writer *w, char c) { w->buf[w->len++] = c; }
+static inline void w_put(Writer *w, char c)
+{
+    w->buf[w->len++] = c;
+}
 
 static void w_puts(Writer *w, const char *s)
 {
@@ -488,8 +518,8 @@ static void write_person(Writer *w, Flight *f)
             seg(w, "NAD+%r+++%s:%s:%s+%s+%s+:::%r+%r+USA", q, surname, given, middle, street,
                 city[0], city[1], city[2]);
         else
-            seg(w, "NAD+%r+++%s:%s+%s+%s+:::%r+%r+USA", q, surname, given, street, city[0],
-                city[1], city[2]);
+            seg(w, "NAD+%r+++%s:%s+%s+%s+:::%r+%r+USA", q, surname, given, street, city[0], city[1],
+                city[2]);
     } else if (middle[0]) {
         seg(w, "NAD+%r+++%s:%s:%s", q, surname, given, middle);
     } else {
@@ -580,8 +610,8 @@ static void begin_interchange(Writer *w, const Flight *f, unsigned long ctrl)
     if (chance(50))
         seg(w, "UNB+UNOA:4+%r+%r+%r:%r+%r++APIS", f->sender, f->dest->recipient, date, hhmm, ref);
     else
-        seg(w, "UNB+UNOA:4+%r:ZZ+%r:ZZ+%r:%r+%r++APIS", f->sender, f->dest->recipient, date,
-            hhmm, ref);
+        seg(w, "UNB+UNOA:4+%r:ZZ+%r:ZZ+%r:%r+%r++APIS", f->sender, f->dest->recipient, date, hhmm,
+            ref);
     if (f->ung)
         seg(w, "UNG+PAXLST+%r+%r+%r:%r+%u+UN+D:05B", f->sender, f->dest->recipient, date, hhmm,
             (unsigned)(ctrl % 100000u));
@@ -601,7 +631,9 @@ static void make_flight(Flight *f, unsigned long idx, unsigned avg_pax, unsigned
     memset(f, 0, sizeof *f);
     f->carrier = PICK(carriers);
     snprintf(f->sender, sizeof f->sender, "%s%s", f->carrier,
-             chance(50) ? "DCSAPI" : chance(50) ? "APIS" : "AIRLINES");
+             chance(50)   ? "DCSAPI"
+             : chance(50) ? "APIS"
+                          : "AIRLINES");
     snprintf(f->flight, sizeof f->flight, "%s%u", f->carrier, 1 + rnd(9998));
     f->dest = &destinations[rnd(NELEM(destinations))];
     f->arrival = f->dest->arrivals[rnd(5)];
@@ -622,8 +654,7 @@ static void make_flight(Flight *f, unsigned long idx, unsigned avg_pax, unsigned
         f->n = avg_pax > 1 ? avg_pax / 2 + rnd(avg_pax) : 1;
 }
 
-static void write_flight(Writer *w, Flight *f, unsigned part_max, unsigned long *ctrl,
-                         Totals *t)
+static void write_flight(Writer *w, Flight *f, unsigned part_max, unsigned long *ctrl, Totals *t)
 {
     unsigned parts = part_max ? (f->n + part_max - 1) / part_max : 1;
     if (parts == 0)
@@ -655,11 +686,10 @@ static void write_flight(Writer *w, Flight *f, unsigned part_max, unsigned long 
         /* 0068 is flight/date/time of arrival; S010 is 01:F alone, else 01:C, 02, .., nn:F */
         const char *first_last = parts == 1 ? "F" : p == 1 ? "C" : p == parts ? "F" : "";
         if (first_last[0])
-            seg(w, "UNH+%r+PAXLST:D:05B:UN:IATA+%r/%r/%r+%02u:%r", msgref, f->flight, arrd,
-                arrt, p, first_last);
+            seg(w, "UNH+%r+PAXLST:D:05B:UN:IATA+%r/%r/%r+%02u:%r", msgref, f->flight, arrd, arrt, p,
+                first_last);
         else
-            seg(w, "UNH+%r+PAXLST:D:05B:UN:IATA+%r/%r/%r+%02u", msgref, f->flight, arrd, arrt,
-                p);
+            seg(w, "UNH+%r+PAXLST:D:05B:UN:IATA+%r/%r/%r+%02u", msgref, f->flight, arrd, arrt, p);
         seg(w, f->crew ? "BGM+250+C" : "BGM+745");
         seg(w, "RFF+TN:%r:::1", tn);
         seg(w, "NAD+MS+++%s:%s", contact_s, contact_g);
@@ -739,11 +769,21 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': outpath = optarg; break;
-        case O_FLIGHTS: flights = parse_num("--flights", optarg, 100000000ul); break;
-        case O_SIZE: size_mb = parse_num("--size", optarg, 1000000ul); break;
-        case O_PAX: pax = parse_num("--pax", optarg, 100000ul); break;
-        case O_SEED: seed = parse_num("--seed", optarg, ~0ul); break;
+        case 'o':
+            outpath = optarg;
+            break;
+        case O_FLIGHTS:
+            flights = parse_num("--flights", optarg, 100000000ul);
+            break;
+        case O_SIZE:
+            size_mb = parse_num("--size", optarg, 1000000ul);
+            break;
+        case O_PAX:
+            pax = parse_num("--pax", optarg, 100000ul);
+            break;
+        case O_SEED:
+            seed = parse_num("--seed", optarg, ~0ul);
+            break;
         case O_MULTI:
             part_max = optarg ? parse_num("--multipart", optarg, 99999ul) : 100;
             if (part_max == 0) {
@@ -751,11 +791,21 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case O_CRLF: eol = "\r\n"; break;
-        case O_NONL: eol = ""; break;
-        case O_ALT: alt_pct = optarg ? parse_num("--una-alt", optarg, 100ul) : 10; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case O_CRLF:
+            eol = "\r\n";
+            break;
+        case O_NONL:
+            eol = "";
+            break;
+        case O_ALT:
+            alt_pct = optarg ? parse_num("--una-alt", optarg, 100ul) : 10;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc) {
@@ -795,7 +845,6 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "gen_paxlst: %llu bytes, %lu interchanges, %lu messages, %lu flights, "
             "%lu travellers (seed %lu)\n",
-            (unsigned long long)w.bytes, t.interchanges, t.messages, t.flights, t.travellers,
-            seed);
+            (unsigned long long)w.bytes, t.interchanges, t.messages, t.flights, t.travellers, seed);
     return 0;
 }

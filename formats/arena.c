@@ -65,7 +65,7 @@ ps_str ps_arena_strdup(ps_arena *a, const char *p, size_t len)
     if (len)
         memcpy(d, p, len);
     d[len] = '\0';
-    return (ps_str){ d, len };
+    return (ps_str){d, len};
 }
 
 void ps_arena_reset(ps_arena *a)
@@ -150,7 +150,10 @@ void ps_buf_putc(ps_buf *b, char c)
     b->data[b->len] = '\0';
 }
 
-void ps_buf_puts(ps_buf *b, const char *s) { ps_buf_append(b, s, strlen(s)); }
+void ps_buf_puts(ps_buf *b, const char *s)
+{
+    ps_buf_append(b, s, strlen(s));
+}
 
 void ps_buf_printf(ps_buf *b, const char *fmt, ...)
 {

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-const ps_edi_syntax ps_edi_default_syntax = { ':', '+', '.', '?', ' ', '\'' };
+const ps_edi_syntax ps_edi_default_syntax = {':', '+', '.', '?', ' ', '\''};
 
 void ps_edi_reader_init(ps_edi_reader *r, const char *data, size_t len, ps_diag_list *diags)
 {
@@ -43,15 +43,15 @@ static bool una_valid(const char *p, size_t avail, ps_edi_syntax *out)
         return false;
     const unsigned char *c = (const unsigned char *)p + 3;
     for (int i = 0; i < 6; i++) {
-        bool printable = c[i] >= 0x20 && c[i] < 0x7F && !is_alnum_upper(c[i]) &&
-                         !(c[i] >= 'a' && c[i] <= 'z');
+        bool printable =
+            c[i] >= 0x20 && c[i] < 0x7F && !is_alnum_upper(c[i]) && !(c[i] >= 'a' && c[i] <= 'z');
         bool line_break = i == 5 && (c[i] == '\n' || c[i] == '\r');
         if (!printable && !line_break)
             return false;
     }
-    ps_edi_syntax s = { (char)c[0], (char)c[1], (char)c[2], (char)c[3], (char)c[4], (char)c[5] };
+    ps_edi_syntax s = {(char)c[0], (char)c[1], (char)c[2], (char)c[3], (char)c[4], (char)c[5]};
     /* the characters in use: a space for release or repetition means "none" */
-    char active[5] = { s.component, s.element, s.terminator };
+    char active[5] = {s.component, s.element, s.terminator};
     int n_active = 3;
     if (s.release != ' ')
         active[n_active++] = s.release;
@@ -187,13 +187,12 @@ static void report_repertoire(ps_edi_reader *r)
     r->repertoire_warnings++;
     const ps_edi_segment *s = &r->seg;
     unsigned char b = (unsigned char)r->data[r->bad_at];
-    ps_diag *d = ps_diag_add(
-        r->diags, PS_WARNING, "character_outside_repertoire", s->number, r->bad_at,
-        "byte 0x%02X in segment %s is outside the %s repertoire%s", b, s->tag_text,
-        r->ich.syntax_id[0] ? r->ich.syntax_id : "declared",
-        r->repertoire_warnings == PS_EDI_REPERTOIRE_WARNINGS
-            ? " (further such warnings in this interchange are not listed)"
-            : "");
+    ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "character_outside_repertoire", s->number,
+                             r->bad_at, "byte 0x%02X in segment %s is outside the %s repertoire%s",
+                             b, s->tag_text, r->ich.syntax_id[0] ? r->ich.syntax_id : "declared",
+                             r->repertoire_warnings == PS_EDI_REPERTOIRE_WARNINGS
+                                 ? " (further such warnings in this interchange are not listed)"
+                                 : "");
     memcpy(d->tag, s->tag_text, 4);
 }
 
@@ -247,8 +246,7 @@ ps_edi_event ps_edi_next(ps_edi_reader *r)
         if (r->bad_at != UINT64_MAX && valid) /* a bad tag is reported as such below */
             report_repertoire(r);
         if (r->fields.overflow && valid) {
-            ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "too_many_values", s->number,
-                                     s->offset,
+            ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "too_many_values", s->number, s->offset,
                                      "segment %s has more than %d elements or %d values; the "
                                      "rest is ignored",
                                      s->tag_text, PS_EDI_MAX_ELEMENTS, PS_EDI_MAX_VALUES);

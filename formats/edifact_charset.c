@@ -1,6 +1,7 @@
 /* formats/edifact_charset.c — EDIFACT character repertoires (UNOA..UNOY) and their decoding
  * to UTF-8. ISO 8859 tables are built once from glibc's iconv rather than typed in. */
 #include "edifact_internal.h"
+#include "paxscreen/text.h"
 
 #include <iconv.h>
 #include <stdio.h>
@@ -13,14 +14,14 @@ static const struct {
     ps_edi_charset cs;
     uint8_t part;
 } charsets[] = {
-    { "UNOA", PS_CHARSET_UNOA, 0 }, { "UNOB", PS_CHARSET_UNOB, 0 },
-    { "UNOC", PS_CHARSET_8859, 1 }, { "UNOD", PS_CHARSET_8859, 2 },
-    { "UNOE", PS_CHARSET_8859, 5 }, { "UNOF", PS_CHARSET_8859, 7 },
-    { "UNOG", PS_CHARSET_8859, 3 }, { "UNOH", PS_CHARSET_8859, 4 },
-    { "UNOI", PS_CHARSET_8859, 6 }, { "UNOJ", PS_CHARSET_8859, 8 },
-    { "UNOK", PS_CHARSET_8859, 9 }, { "UNOL", PS_CHARSET_8859, 15 },
-    { "UNOW", PS_CHARSET_UTF8, 0 }, { "UNOY", PS_CHARSET_UTF8, 0 },
-    { "IATA", PS_CHARSET_UNOB, 0 }, /* PNRGOV's IATA:1: printable ASCII */
+    {"UNOA", PS_CHARSET_UNOA, 0}, {"UNOB", PS_CHARSET_UNOB, 0},
+    {"UNOC", PS_CHARSET_8859, 1}, {"UNOD", PS_CHARSET_8859, 2},
+    {"UNOE", PS_CHARSET_8859, 5}, {"UNOF", PS_CHARSET_8859, 7},
+    {"UNOG", PS_CHARSET_8859, 3}, {"UNOH", PS_CHARSET_8859, 4},
+    {"UNOI", PS_CHARSET_8859, 6}, {"UNOJ", PS_CHARSET_8859, 8},
+    {"UNOK", PS_CHARSET_8859, 9}, {"UNOL", PS_CHARSET_8859, 15},
+    {"UNOW", PS_CHARSET_UTF8, 0}, {"UNOY", PS_CHARSET_UTF8, 0},
+    {"IATA", PS_CHARSET_UNOB, 0}, /* PNRGOV's IATA:1: printable ASCII */
 };
 
 bool ps_edi_charset_select(const char *syntax_id, ps_edi_charset *cs, uint8_t *part)
@@ -43,7 +44,7 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void build_tables(void)
 {
-    static const uint8_t parts[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 15 };
+    static const uint8_t parts[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15};
     for (size_t i = 0; i < sizeof parts; i++) {
         char name[16];
         int part = parts[i];
@@ -126,29 +127,6 @@ static size_t put_utf8(char *out, uint32_t cp)
     return 3;
 }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    size_t need;
-    uint32_t min;
-    if (c >= 0xC2 && c <= 0xDF) { need = 2; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { need = 3; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { need = 4; min = 0x10000; }
-    else return 0;
-    if (n < need)
-        return 0;
-    uint32_t cp = c & (0x7Fu >> need);
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return need;
-}
-
 size_t ps_edi_decode(const ps_edi_syntax *syn, ps_edi_charset cs, const uint16_t *decode,
                      const char *p, size_t len, char *out)
 {
@@ -175,7 +153,7 @@ size_t ps_edi_decode(const ps_edi_syntax *syn, ps_edi_charset cs, const uint16_t
         }
         /* 8859 sets decode by table. Elsewhere valid UTF-8 is kept (a sender declaring UNOA
          * but writing UTF-8 is common); other bytes of UNOA/UNOB are read as Latin-1. */
-        size_t n = cs == PS_CHARSET_8859 ? 0 : utf8_seq(s + i, len - i);
+        size_t n = cs == PS_CHARSET_8859 ? 0 : ps_utf8_len(s + i, len - i);
         if (n) {
             memcpy(out + o, s + i, n);
             o += n;

@@ -35,9 +35,9 @@ static void header_field(ps_edi_reader *r, const ps_edi_fields *f, unsigned e, u
     ps_edi_value v = ps_edi_get(f, e, c);
     size_t n = ps_edi_copy(r, v, out, cap);
     if (n == cap - 1 && v.len > cap - 1) {
-        ps_diag *d = ps_diag_add(r->diags, PS_WARNING, "value_too_long", r->seg.number,
-                                 ps_edi_offset(r, v), "%s is longer than %zu characters; cut",
-                                 name, cap - 1);
+        ps_diag *d =
+            ps_diag_add(r->diags, PS_WARNING, "value_too_long", r->seg.number, ps_edi_offset(r, v),
+                        "%s is longer than %zu characters; cut", name, cap - 1);
         memcpy(d->tag, r->seg.tag_text, 4);
         d->element = (uint16_t)e;
         d->component = (uint16_t)c;
@@ -83,9 +83,9 @@ static void check_ref(ps_edi_reader *r, const ps_edi_fields *f, unsigned e, cons
     char text[36];
     header_field(r, f, e, 1, text, sizeof text, "control reference");
     if (strcmp(text, expected) != 0) {
-        ps_diag *d = ps_diag_add(r->diags, PS_WARNING, kind, r->seg.number, r->seg.offset,
-                                 "control reference '%s' does not match %s '%s'", text, opener,
-                                 expected);
+        ps_diag *d =
+            ps_diag_add(r->diags, PS_WARNING, kind, r->seg.number, r->seg.offset,
+                        "control reference '%s' does not match %s '%s'", text, opener, expected);
         memcpy(d->tag, r->seg.tag_text, 4);
         d->element = (uint16_t)e;
     }
@@ -106,11 +106,11 @@ static void read_prepared(ps_edi_reader *r, const ps_edi_fields *f)
     header_field(r, f, 4, 1, date, sizeof date, "interchange date");
     header_field(r, f, 4, 2, tm, sizeof tm, "interchange time");
     size_t dl = strlen(date), tl = strlen(tm);
-    ps_date d = { 0 };
+    ps_date d = {0};
     if ((dl == 6 || dl == 8) && all_digits(date, dl)) {
         const char *md = date + dl - 4;
-        int year = dl == 8 ? (date[0] - '0') * 1000 + (date[1] - '0') * 100 +
-                                 (date[2] - '0') * 10 + (date[3] - '0')
+        int year = dl == 8 ? (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+                                 (date[3] - '0')
                            : ps_year_near((date[0] - '0') * 10 + (date[1] - '0'), NULL);
         d.year = (int16_t)year;
         d.month = (uint8_t)((md[0] - '0') * 10 + (md[1] - '0'));
@@ -199,15 +199,13 @@ void ps_edi_finish_input(ps_edi_reader *r)
 {
     if (r->interchanges == 0) {
         bool blank = r->junk_bytes == 0;
-        ps_diag_add(r->diags, PS_ERROR, blank ? "empty_input" : "no_interchange", 0,
-                    r->junk_offset,
+        ps_diag_add(r->diags, PS_ERROR, blank ? "empty_input" : "no_interchange", 0, r->junk_offset,
                     blank ? "the input is empty"
                           : "no EDIFACT interchange found: no UNA, UNB or UNH segment at the "
                             "start of any line");
     } else if (r->junk_bytes) {
         ps_diag_add(r->diags, PS_WARNING, "trailing_data", 0, r->junk_offset,
-                    "%zu bytes after the last interchange are not EDIFACT; ignored",
-                    r->junk_bytes);
+                    "%zu bytes after the last interchange are not EDIFACT; ignored", r->junk_bytes);
     }
 }
 
@@ -258,8 +256,7 @@ static void on_unb(ps_edi_reader *r, const ps_edi_fields *f)
 {
     r->has_unb = true;
     header_field(r, f, 1, 1, r->ich.syntax_id, sizeof r->ich.syntax_id, "syntax identifier");
-    header_field(r, f, 1, 2, r->ich.syntax_version, sizeof r->ich.syntax_version,
-                 "syntax version");
+    header_field(r, f, 1, 2, r->ich.syntax_version, sizeof r->ich.syntax_version, "syntax version");
     header_field(r, f, 2, 1, r->ich.sender, sizeof r->ich.sender, "sender");
     header_field(r, f, 2, 2, r->ich.sender_qualifier, sizeof r->ich.sender_qualifier,
                  "sender qualifier");
@@ -370,8 +367,7 @@ ps_edi_event ps_edi_service_segment(ps_edi_reader *r)
             warn_at(r, PS_WARNING, "une_without_ung", 0, "UNE without an open UNG");
             return PS_EDI_END;
         }
-        check_count(r, f, 1, r->group_messages, "une_count_mismatch",
-                    "UNE number of messages");
+        check_count(r, f, 1, r->group_messages, "une_count_mismatch", "UNE number of messages");
         check_ref(r, f, 2, r->group_ref, "une_reference_mismatch", "UNG");
         r->in_group = false;
         return PS_EDI_END;
@@ -409,9 +405,9 @@ ps_edi_event ps_edi_service_segment(ps_edi_reader *r)
         break;
     }
     if (!r->in_message) {
-        ps_diag *d = ps_diag_add(r->diags, PS_ERROR, "segment_outside_message", s->number,
-                                 s->offset, "segment %s is not inside a UNH..UNT message; skipped",
-                                 s->tag_text);
+        ps_diag *d =
+            ps_diag_add(r->diags, PS_ERROR, "segment_outside_message", s->number, s->offset,
+                        "segment %s is not inside a UNH..UNT message; skipped", s->tag_text);
         memcpy(d->tag, s->tag_text, 4);
         return PS_EDI_END;
     }

@@ -7,11 +7,11 @@
 
 /* Byte classes used by the splitter; 0 means plain data. */
 enum {
-    PS_CLS_COMPONENT = 1, /* component separator */
-    PS_CLS_ELEMENT = 2,   /* data element separator */
-    PS_CLS_RELEASE = 4,   /* release character */
-    PS_CLS_DIRTY = 8,     /* value must be rewritten: line break, or a byte to decode */
-    PS_CLS_BAD = 16,      /* outside the declared repertoire */
+    PS_CLS_COMPONENT = 1,   /* component separator */
+    PS_CLS_ELEMENT = 2,     /* data element separator */
+    PS_CLS_RELEASE = 4,     /* release character */
+    PS_CLS_DIRTY = 8,       /* value must be rewritten: line break, or a byte to decode */
+    PS_CLS_BAD = 16,        /* outside the declared repertoire */
     PS_CLS_TERMINATOR = 32, /* segment terminator */
 };
 

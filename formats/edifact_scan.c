@@ -47,8 +47,8 @@ static inline void end_element(scan_state *st)
 }
 
 /* Handles the byte at i whose class is c (non-zero). Returns true at the terminator. */
-static inline __attribute__((always_inline)) bool on_special(scan_state *st, const uint8_t *cls, const char *p, size_t i,
-                              size_t limit, uint8_t c)
+static inline __attribute__((always_inline)) bool
+on_special(scan_state *st, const uint8_t *cls, const char *p, size_t i, size_t limit, uint8_t c)
 {
     if (i < st->skip)
         return false;
@@ -151,7 +151,7 @@ size_t ps_edi_scan(ps_edi_reader *r, size_t start, size_t limit, ps_edi_fields *
         end_element(&st);
         i = limit;
     }
-    f->n_values = st.nv > 0 ? (uint16_t)(st.nv - 1) : 0; /* values[0] is the tag */
+    f->n_values = st.nv > 0 ? (uint16_t)(st.nv - 1) : 0;   /* values[0] is the tag */
     f->n_elements = st.ne > 0 ? (uint16_t)(st.ne - 1) : 0; /* element 0 is the tag */
     *bad_at = st.bad_at;
     return i;

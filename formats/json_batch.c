@@ -24,17 +24,20 @@
 
 /* The traveller (or flight) being read: where it came from and where its findings go. */
 typedef struct jb_ctx {
-    ps_arena *arena;      /* records and their strings */
-    ps_diag_list *diags;  /* the caller's list: invalid_field and friends */
-    const ps_date *ref;   /* reference date for MRZ two-digit years, or NULL for today */
-    uint64_t offset;      /* byte offset of the object being read */
-    char prefix[48];      /* put before every path: "travellers[3].", "line 12: " or "" */
-    ps_diag_list tw;      /* warnings on the current traveller (t->warnings) */
+    ps_arena *arena;     /* records and their strings */
+    ps_diag_list *diags; /* the caller's list: invalid_field and friends */
+    const ps_date *ref;  /* reference date for MRZ two-digit years, or NULL for today */
+    uint64_t offset;     /* byte offset of the object being read */
+    char prefix[48];     /* put before every path: "travellers[3].", "line 12: " or "" */
+    ps_diag_list tw;     /* warnings on the current traveller (t->warnings) */
 } jb_ctx;
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /* Length of a UTF-8 byte order mark at the start of data, or 0. */
 static size_t bom_len(const char *data, size_t len)
@@ -45,14 +48,21 @@ static size_t bom_len(const char *data, size_t len)
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    default: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    default:
+        return "null";
     }
 }
 
@@ -80,8 +90,8 @@ static void bad_value(jb_ctx *c, const char *kind, const char *path, const json_
                         n > JB_QUOTE_MAX ? "..." : "");
     } else if (v && json_is_integer(v)) {
         d = ps_diag_add(c->diags, PS_WARNING, kind, 0, c->offset,
-                        "%s: expected %s, found %" JSON_INTEGER_FORMAT "; left out", full,
-                        expected, json_integer_value(v));
+                        "%s: expected %s, found %" JSON_INTEGER_FORMAT "; left out", full, expected,
+                        json_integer_value(v));
     } else if (v && json_is_real(v)) {
         d = ps_diag_add(c->diags, PS_WARNING, kind, 0, c->offset,
                         "%s: expected %s, found %g; left out", full, expected, json_real_value(v));
@@ -135,8 +145,7 @@ static void get_str(jb_ctx *c, json_t *obj, const char *key, const char *where, 
 
 /* A string member, or an integer written in decimal (ids and flight numbers are often sent
  * as numbers). */
-static void get_str_or_int(jb_ctx *c, json_t *obj, const char *key, const char *where,
-                           ps_str *out)
+static void get_str_or_int(jb_ctx *c, json_t *obj, const char *key, const char *where, ps_str *out)
 {
     json_t *v = member(obj, key);
     if (v && json_is_integer(v)) {
@@ -156,8 +165,8 @@ static void get_date(jb_ctx *c, json_t *obj, const char *key, const char *where,
     if (!v)
         return;
     ps_date d;
-    if (json_is_string(v) && ps_date_parse_iso(json_string_value(v), json_string_length(v), &d)
-        && d.precision >= min_prec && d.precision <= max_prec) {
+    if (json_is_string(v) && ps_date_parse_iso(json_string_value(v), json_string_length(v), &d) &&
+        d.precision >= min_prec && d.precision <= max_prec) {
         *out = d;
         return;
     }
@@ -176,7 +185,8 @@ static void get_given_names(jb_ctx *c, json_t *obj, ps_str *out)
     }
     size_t total = 0, i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (!json_is_string(e)) {
             char path[40];
             snprintf(path, sizeof path, "given_names[%zu]", i);
@@ -189,7 +199,8 @@ static void get_given_names(jb_ctx *c, json_t *obj, ps_str *out)
         return;
     char *p = ps_arena_alloc(c->arena, total);
     size_t n = 0;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         size_t len = json_string_length(e);
         if (len == 0)
             continue;
@@ -199,7 +210,7 @@ static void get_given_names(jb_ctx *c, json_t *obj, ps_str *out)
         n += len;
     }
     if (n)
-        *out = (ps_str){ p, n };
+        *out = (ps_str){p, n};
 }
 
 /* ---- MRZ -------------------------------------------------------------------------------- */
@@ -218,7 +229,8 @@ static bool get_mrz_text(jb_ctx *c, json_t *v, const char *path, ps_str *out)
     }
     size_t total = 0, i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (!json_is_string(e)) {
             char p2[160];
             snprintf(p2, sizeof p2, "%s[%zu]", path, i);
@@ -231,19 +243,20 @@ static bool get_mrz_text(jb_ctx *c, json_t *v, const char *path, ps_str *out)
         return false;
     char *p = ps_arena_alloc(c->arena, total);
     size_t n = 0;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (i)
             p[n++] = '\n';
         memcpy(p + n, json_string_value(e), json_string_length(e));
         n += json_string_length(e);
     }
-    *out = (ps_str){ p, n };
+    *out = (ps_str){p, n};
     return true;
 }
 
 /* A warning on the current traveller; field is where + "." + name. */
-static ps_diag *traveller_warning(jb_ctx *c, const char *kind, const char *where,
-                                  const char *name, const char *msg)
+static ps_diag *traveller_warning(jb_ctx *c, const char *kind, const char *where, const char *name,
+                                  const char *msg)
 {
     ps_diag *d = ps_diag_add(&c->tw, PS_WARNING, kind, 0, c->offset, "%s", msg);
     char field[160];
@@ -341,8 +354,7 @@ static void apply_mrz_document(jb_ctx *c, ps_document *doc, const ps_mrz *m, con
     if (strcmp(a, b) != 0) {
         char msg[256];
         snprintf(msg, sizeof msg, "MRZ document number %s disagrees with number \"%.*s\"",
-                 m->number, (int)(doc->number.len > 64 ? 64 : doc->number.len),
-                 doc->number.ptr);
+                 m->number, (int)(doc->number.len > 64 ? 64 : doc->number.len), doc->number.ptr);
         traveller_warning(c, "mrz_mismatch", where, "document_number", msg);
     }
 }
@@ -362,8 +374,7 @@ static void apply_mrz_traveller(jb_ctx *c, ps_traveller *t, const ps_mrz *m, con
             /* A full name field means the MRZ may hold a truncated surname. */
             size_t used = strlen(m->surname) + (m->given_names[0] ? 2 + strlen(m->given_names) : 0);
             bool truncated = used >= mrz_name_field_len(m->format);
-            bool agree = strcmp(a, b) == 0
-                         || (truncated && b[0] && strncmp(a, b, strlen(b)) == 0);
+            bool agree = strcmp(a, b) == 0 || (truncated && b[0] && strncmp(a, b, strlen(b)) == 0);
             if (!agree) {
                 snprintf(msg, sizeof msg, "MRZ surname %s disagrees with surname \"%.*s\"",
                          m->surname, (int)(t->surname.len > 64 ? 64 : t->surname.len),
@@ -540,8 +551,7 @@ static void read_traveller(jb_ctx *c, json_t *o, ps_traveller *t)
     }
     v = member(o, "bags");
     if (v) {
-        if (json_is_integer(v) && json_integer_value(v) >= 0
-            && json_integer_value(v) <= INT32_MAX)
+        if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= INT32_MAX)
             t->bags = (int32_t)json_integer_value(v);
         else
             bad_value(c, "invalid_field", "bags", v, "a count (integer, 0 or more)");
@@ -572,8 +582,7 @@ static void read_traveller(jb_ctx *c, json_t *o, ps_traveller *t)
     t->n_warnings = c->tw.count;
 }
 
-static void read_place_time(jb_ctx *c, json_t *f, const char *key, ps_str *airport,
-                            ps_date *time)
+static void read_place_time(jb_ctx *c, json_t *f, const char *key, ps_str *airport, ps_date *time)
 {
     json_t *v = member(f, key);
     if (!v)
@@ -707,10 +716,10 @@ static void jansson_error(ps_diag_list *diags, const json_error_t *e, uint32_t l
                           uint64_t line_start, bool json_lines)
 {
     uint64_t at = line_start + (uint64_t)(e->position > 0 ? e->position : 0);
-    ps_diag *d = ps_diag_add(diags, PS_ERROR, "invalid_json", 0, at,
-                             "not JSON at line %u, column %d (byte %llu): %s%s", line,
-                             e->column, (unsigned long long)at, e->text,
-                             json_lines ? "; this line is skipped" : "");
+    ps_diag *d =
+        ps_diag_add(diags, PS_ERROR, "invalid_json", 0, at,
+                    "not JSON at line %u, column %d (byte %llu): %s%s", line, e->column,
+                    (unsigned long long)at, e->text, json_lines ? "; this line is skipped" : "");
     if (json_lines) {
         char field[32];
         int n = snprintf(field, sizeof field, "line %u", line);
@@ -718,10 +727,10 @@ static void jansson_error(ps_diag_list *diags, const json_error_t *e, uint32_t l
     }
 }
 
-static bool read_batch(json_t *root, size_t start, const char *data, size_t len,
-                       ps_arena *arena, ps_batch *out, ps_diag_list *diags)
+static bool read_batch(json_t *root, size_t start, const char *data, size_t len, ps_arena *arena,
+                       ps_batch *out, ps_diag_list *diags)
 {
-    jb_ctx c = { .arena = arena, .diags = diags, .offset = start };
+    jb_ctx c = {.arena = arena, .diags = diags, .offset = start};
 
     json_t *f = member(root, "flight");
     if (f && json_is_object(f)) {
@@ -740,7 +749,8 @@ static bool read_batch(json_t *root, size_t start, const char *data, size_t len,
         char full[] = "travellers";
         ps_diag *d = ps_diag_add(diags, PS_ERROR, "invalid_field", 0, start,
                                  "travellers: expected an array of traveller objects, found %s;"
-                                 " no traveller could be read", type_name(list));
+                                 " no traveller could be read",
+                                 type_name(list));
         d->field = ps_arena_strdup(diags->arena, full, strlen(full));
         return out->has_flight;
     }
@@ -811,8 +821,8 @@ static bool looks_like_lines(const char *data, size_t start, size_t len)
     return false;
 }
 
-static bool read_lines(const char *data, size_t start, size_t len, ps_arena *arena,
-                       ps_batch *out, ps_diag_list *diags)
+static bool read_lines(const char *data, size_t start, size_t len, ps_arena *arena, ps_batch *out,
+                       ps_diag_list *diags)
 {
     out->json_lines = true;
     size_t cap = 0;
@@ -823,7 +833,7 @@ static bool read_lines(const char *data, size_t start, size_t len, ps_arena *are
     }
     out->travellers = ps_arena_alloc(arena, (cap ? cap : 1) * sizeof(ps_traveller));
 
-    jb_ctx c = { .arena = arena, .diags = diags };
+    jb_ctx c = {.arena = arena, .diags = diags};
     uint32_t line = 0;
     for (size_t i = start; i < len;) {
         size_t end = line_end(data, i, len);
@@ -839,8 +849,8 @@ static bool read_lines(const char *data, size_t start, size_t len, ps_arena *are
                 /* A batch object among the lines would read as an empty traveller. */
                 ps_diag *d = ps_diag_add(diags, PS_WARNING, "invalid_traveller", 0, i,
                                          "line %u: expected a traveller object, found %s;"
-                                         " skipped", line,
-                                         json_is_object(v) ? "a batch object" : type_name(v));
+                                         " skipped",
+                                         line, json_is_object(v) ? "a batch object" : type_name(v));
                 char field[32];
                 int n = snprintf(field, sizeof field, "line %u", line);
                 d->field = ps_arena_strdup(diags->arena, field, (size_t)n);
@@ -888,7 +898,7 @@ static void assign_ids(ps_arena *arena, ps_batch *b)
         char text[32];
         int n = snprintf(text, sizeof text, "T%u", i + 1);
         for (unsigned k = 2;; k++) {
-            ps_str key = { text, (size_t)n };
+            ps_str key = {text, (size_t)n};
             if (!sent || !bsearch(&key, ids, sent, sizeof *ids, cmp_str))
                 break;
             n = snprintf(text, sizeof text, "T%u-%u", i + 1, k);
@@ -937,12 +947,13 @@ bool ps_json_batch_parse(const char *data, size_t len, ps_arena *arena, ps_batch
     if (!json_is_object(root)) {
         ps_diag_add(diags, PS_ERROR, "invalid_batch", 0, at,
                     "expected a batch object {\"flight\", \"travellers\"} or a traveller object,"
-                    " found %s", type_name(root));
+                    " found %s",
+                    type_name(root));
         ok = false;
     } else if (json_object_get(root, "travellers") || json_object_get(root, "flight")) {
         ok = read_batch(root, at, data, len, arena, out, diags);
     } else {
-        jb_ctx c = { .arena = arena, .diags = diags, .offset = at };
+        jb_ctx c = {.arena = arena, .diags = diags, .offset = at};
         out->travellers = ps_arena_alloc(arena, sizeof(ps_traveller));
         read_traveller(&c, root, &out->travellers[0]);
         out->n_travellers = 1;

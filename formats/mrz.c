@@ -36,7 +36,7 @@ static int char_value(char c)
 
 int ps_mrz_check_digit(const char *p, size_t len)
 {
-    static const int weights[3] = { 7, 3, 1 };
+    static const int weights[3] = {7, 3, 1};
     int sum = 0;
     for (size_t i = 0; i < len; i++) {
         int v = char_value(p[i]);
@@ -187,7 +187,7 @@ static int date_pair(const char *p)
  * year alone, an unknown day the year and month, an unknown year no date (no warning). */
 static void read_date(mrz_ctx *c, const char *field, const char *p, bool birth, ps_date *out)
 {
-    *out = (ps_date){ 0 };
+    *out = (ps_date){0};
     int yy = date_pair(p), mm = date_pair(p + 2), dd = date_pair(p + 4);
     bool bad = yy == -2 || mm == -2 || dd == -2;
     if (!bad && yy == -1)
@@ -200,7 +200,7 @@ static void read_date(mrz_ctx *c, const char *field, const char *p, bool birth, 
         bad = true;
     if (!bad) {
         int m = mm > 0 ? mm : 0, d = dd > 0 ? dd : 0;
-        ps_date r = { 0 };
+        ps_date r = {0};
         r.year = (int16_t)(birth ? ps_year_birth(yy, m, d, c->ref) : ps_year_near(yy, c->ref));
         r.month = (uint8_t)m;
         r.day = (uint8_t)d;
@@ -377,8 +377,7 @@ static const char *format_name(ps_mrz_format f)
 
 /* Works out the format from the line count and lengths; on a mismatch reports it and returns
  * 0. A single line of the full length is cut into its lines. */
-static ps_mrz_format find_format(mrz_line lines[MRZ_MAX_LINES], size_t *count,
-                                 ps_diag_list *diags)
+static ps_mrz_format find_format(mrz_line lines[MRZ_MAX_LINES], size_t *count, ps_diag_list *diags)
 {
     size_t n = *count;
     if (n == 1) {
@@ -422,8 +421,10 @@ static ps_mrz_format find_format(mrz_line lines[MRZ_MAX_LINES], size_t *count,
     }
     for (size_t i = 0; i < n; i++) {
         if (lines[i].len < width) {
-            mrz_invalid(diags, "line %zu, column %zu: line ends after %zu characters; %s lines "
-                        "have %zu", i + 1, lines[i].len + 1, lines[i].len, format_name(f), width);
+            mrz_invalid(diags,
+                        "line %zu, column %zu: line ends after %zu characters; %s lines "
+                        "have %zu",
+                        i + 1, lines[i].len + 1, lines[i].len, format_name(f), width);
             return 0;
         }
         if (lines[i].len > width) {
@@ -465,14 +466,14 @@ bool ps_mrz_parse(const char *text, size_t len, const ps_date *ref, ps_mrz *out,
             if (char_value(lines[i].p[j]) < 0) {
                 char shown[16];
                 describe_char(lines[i].p[j], shown);
-                mrz_invalid(diags, "line %zu, column %zu: %s is not A-Z, 0-9 or '<'", i + 1,
-                            j + 1, shown);
+                mrz_invalid(diags, "line %zu, column %zu: %s is not A-Z, 0-9 or '<'", i + 1, j + 1,
+                            shown);
                 return false;
             }
         }
     }
 
-    mrz_ctx c = { .out = out, .diags = diags, .ref = ref };
+    mrz_ctx c = {.out = out, .diags = diags, .ref = ref};
     out->format = f;
     if (f == PS_MRZ_TD3)
         read_td3(&c, lines[0].p, lines[1].p);

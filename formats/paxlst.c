@@ -12,12 +12,18 @@
 const char *ps_paxlst_kind_name(ps_paxlst_kind k)
 {
     switch (k) {
-    case PS_PAXLST_PASSENGER_LIST: return "passenger_list";
-    case PS_PAXLST_CREW_LIST: return "crew_list";
-    case PS_PAXLST_FLIGHT_STATUS: return "flight_status";
-    case PS_PAXLST_MASTER_CREW: return "master_crew_list";
-    case PS_PAXLST_GATE_PASS: return "gate_pass";
-    default: return "other";
+    case PS_PAXLST_PASSENGER_LIST:
+        return "passenger_list";
+    case PS_PAXLST_CREW_LIST:
+        return "crew_list";
+    case PS_PAXLST_FLIGHT_STATUS:
+        return "flight_status";
+    case PS_PAXLST_MASTER_CREW:
+        return "master_crew_list";
+    case PS_PAXLST_GATE_PASS:
+        return "gate_pass";
+    default:
+        return "other";
     }
 }
 
@@ -88,13 +94,12 @@ static void deliver(reader *rd, ps_paxlst_message *m, const ps_paxlst_part *pax_
 {
     if (m->total_passengers >= 0 && (uint32_t)m->total_passengers != count_role(m, false))
         ps_diag_add(rd->diags, PS_WARNING, "cnt_mismatch", pax_cnt->cnt_pax_segment,
-                    pax_cnt->cnt_pax_offset,
-                    "CNT+42 says %d passengers, message '%s' holds %u", m->total_passengers,
-                    m->message_ref, count_role(m, false));
+                    pax_cnt->cnt_pax_offset, "CNT+42 says %d passengers, message '%s' holds %u",
+                    m->total_passengers, m->message_ref, count_role(m, false));
     if (m->total_crew >= 0 && (uint32_t)m->total_crew != count_role(m, true))
         ps_diag_add(rd->diags, PS_WARNING, "cnt_mismatch", crew_cnt->cnt_crew_segment,
-                    crew_cnt->cnt_crew_offset, "CNT+41 says %d crew, message '%s' holds %u", m->total_crew, m->message_ref,
-                    count_role(m, true));
+                    crew_cnt->cnt_crew_offset, "CNT+41 says %d crew, message '%s' holds %u",
+                    m->total_crew, m->message_ref, count_role(m, true));
     const char *base = m->access_ref[0] ? m->access_ref : m->message_ref;
     for (uint32_t i = 0; i < m->n_travellers; i++) {
         ps_traveller *t = &m->travellers[i];
@@ -209,8 +214,8 @@ static void add_part(reader *rd, ps_paxlst_part *part)
         pp = &(*pp)->next;
     if (*pp && (*pp)->seq == part->seq) {
         ps_diag_add(rd->diags, PS_WARNING, "duplicate_part", part->m.segment, part->m.offset,
-                    "part %u of message '%s' arrived twice; the second copy is ignored",
-                    part->seq, part->m.access_ref);
+                    "part %u of message '%s' arrived twice; the second copy is ignored", part->seq,
+                    part->m.access_ref);
         give_back(rd, part);
         return;
     }
@@ -266,7 +271,7 @@ bool ps_paxlst_read(const char *data, size_t len, const ps_paxlst_callbacks *cb,
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
-    reader rd = { .cb = cb, .diags = diags, .stats = stats };
+    reader rd = {.cb = cb, .diags = diags, .stats = stats};
     ps_arena_init(&rd.scratch);
     ps_edi_reader_init(&rd.edi, data, len, diags);
     bool any = false;

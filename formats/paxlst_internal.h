@@ -12,14 +12,14 @@ struct ps_paxlst_part {
     ps_paxlst_message m;         /* header, legs and this part's travellers */
     ps_traveller *traveller_buf; /* malloc'd, kept when the part is recycled; m.travellers */
     uint32_t cap_travellers, cap_legs;
-    uint16_t seq;                /* S010 sequence (0 = none) */
-    char flag;                   /* S010 'C', 'F' or 0 */
-    bool terminated;             /* ended by UNT */
-    uint32_t cnt_pax_segment;    /* where CNT+42 and CNT+41 were, for warnings */
+    uint16_t seq;             /* S010 sequence (0 = none) */
+    char flag;                /* S010 'C', 'F' or 0 */
+    bool terminated;          /* ended by UNT */
+    uint32_t cnt_pax_segment; /* where CNT+42 and CNT+41 were, for warnings */
     uint64_t cnt_pax_offset;
     uint32_t cnt_crew_segment;
     uint64_t cnt_crew_offset;
-    ps_paxlst_part *next;        /* next part of the same set, or next free part */
+    ps_paxlst_part *next; /* next part of the same set, or next free part */
 };
 
 /* Reads one message (r->msg has its UNH) into part, consuming events up to and including

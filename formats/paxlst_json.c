@@ -11,12 +11,12 @@ void ps_paxlst_message_json(ps_buf *b, const ps_paxlst_message *m)
     ps_buf_putc(b, '{');
     ps_json_key(b, &first, "interchange");
     ps_buf_printf(b, "%u", m->interchange + 1);
-    ps_json_kv_str(b, &first, "sender", (ps_str){ m->sender, strlen(m->sender) });
-    ps_json_kv_str(b, &first, "recipient", (ps_str){ m->recipient, strlen(m->recipient) });
-    ps_json_kv_str(b, &first, "control_ref", (ps_str){ m->control_ref, strlen(m->control_ref) });
-    ps_json_kv_str(b, &first, "message_ref", (ps_str){ m->message_ref, strlen(m->message_ref) });
-    ps_json_kv_str(b, &first, "directory", (ps_str){ m->directory, strlen(m->directory) });
-    ps_json_kv_str(b, &first, "access_ref", (ps_str){ m->access_ref, strlen(m->access_ref) });
+    ps_json_kv_str(b, &first, "sender", (ps_str){m->sender, strlen(m->sender)});
+    ps_json_kv_str(b, &first, "recipient", (ps_str){m->recipient, strlen(m->recipient)});
+    ps_json_kv_str(b, &first, "control_ref", (ps_str){m->control_ref, strlen(m->control_ref)});
+    ps_json_kv_str(b, &first, "message_ref", (ps_str){m->message_ref, strlen(m->message_ref)});
+    ps_json_kv_str(b, &first, "directory", (ps_str){m->directory, strlen(m->directory)});
+    ps_json_kv_str(b, &first, "access_ref", (ps_str){m->access_ref, strlen(m->access_ref)});
     ps_json_key(b, &first, "segment");
     ps_buf_printf(b, "%u", m->segment);
     ps_json_key(b, &first, "offset");

@@ -5,6 +5,7 @@
  * so that a birth or issue date is never after the flight and an expiry is never before its
  * issue date. Values point into the input unless they needed decoding. */
 #include "paxlst_internal.h"
+#include "paxscreen/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,8 +60,8 @@ static inline uint32_t qual_key(ps_str q)
     return k;
 }
 
-static ps_diag *seg_warn(builder *b, const char *kind, unsigned e, unsigned c, const char *fmt,
-                         ...) __attribute__((format(printf, 5, 6)));
+static ps_diag *seg_warn(builder *b, const char *kind, unsigned e, unsigned c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static ps_diag *seg_warn(builder *b, const char *kind, unsigned e, unsigned c, const char *fmt, ...)
 {
@@ -136,51 +137,39 @@ static ps_str join_components(builder *b, unsigned e, unsigned first, unsigned l
         o += parts[i].len;
     }
     out[o] = '\0';
-    return (ps_str){ out, o };
+    return (ps_str){out, o};
 }
 
 /* ---- dates (DTM C507: qualifier 2005, value 2380, format 2379) ---- */
 
 enum date_use { DATE_BIRTH, DATE_ISSUE, DATE_EXPIRY, DATE_FLIGHT };
 
-static bool num(const char *p, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        v = v * 10 + (p[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 /* Layout of a date value: where year, month, day, hour and minute stand. */
 typedef struct date_layout {
-    int format;                /* 2379 code */
+    int format; /* 2379 code */
     uint8_t len;
     int8_t year, year_len, month, day, hour, minute;
 } date_layout;
 
 static const date_layout layouts[] = {
-    { 2, 6, 4, 2, 2, 0, -1, -1 },       /* DDMMYY */
-    { 3, 6, 4, 2, 0, 2, -1, -1 },       /* MMDDYY */
-    { 4, 8, 4, 4, 2, 0, -1, -1 },       /* DDMMCCYY */
-    { 101, 6, 0, 2, 2, 4, -1, -1 },     /* YYMMDD */
-    { 102, 8, 0, 4, 4, 6, -1, -1 },     /* CCYYMMDD */
-    { 201, 10, 0, 2, 2, 4, 6, 8 },      /* YYMMDDHHMM */
-    { 202, 12, 0, 2, 2, 4, 6, 8 },      /* YYMMDDHHMMSS */
-    { 203, 12, 0, 4, 4, 6, 8, 10 },     /* CCYYMMDDHHMM */
-    { 204, 14, 0, 4, 4, 6, 8, 10 },     /* CCYYMMDDHHMMSS */
-    { 602, 4, 0, 4, -1, -1, -1, -1 },   /* CCYY */
-    { 610, 6, 0, 4, 4, -1, -1, -1 },    /* CCYYMM */
+    {2, 6, 4, 2, 2, 0, -1, -1},     /* DDMMYY */
+    {3, 6, 4, 2, 0, 2, -1, -1},     /* MMDDYY */
+    {4, 8, 4, 4, 2, 0, -1, -1},     /* DDMMCCYY */
+    {101, 6, 0, 2, 2, 4, -1, -1},   /* YYMMDD */
+    {102, 8, 0, 4, 4, 6, -1, -1},   /* CCYYMMDD */
+    {201, 10, 0, 2, 2, 4, 6, 8},    /* YYMMDDHHMM */
+    {202, 12, 0, 2, 2, 4, 6, 8},    /* YYMMDDHHMMSS */
+    {203, 12, 0, 4, 4, 6, 8, 10},   /* CCYYMMDDHHMM */
+    {204, 14, 0, 4, 4, 6, 8, 10},   /* CCYYMMDDHHMMSS */
+    {602, 4, 0, 4, -1, -1, -1, -1}, /* CCYY */
+    {610, 6, 0, 4, 4, -1, -1, -1},  /* CCYYMM */
 };
 
 static const date_layout *layout_for(ps_str fmt, size_t value_len)
 {
     if (fmt.len) {
         int code;
-        if (fmt.len > 3 || !num(fmt.ptr, fmt.len, &code))
+        if (fmt.len > 3 || !ps_digits(fmt.ptr, fmt.len, &code))
             return NULL;
         for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
             if (layouts[i].format == code)
@@ -188,11 +177,16 @@ static const date_layout *layout_for(ps_str fmt, size_t value_len)
         return NULL;
     }
     switch (value_len) { /* no qualifier: the length tells */
-    case 6: return &layouts[3];
-    case 8: return &layouts[4];
-    case 10: return &layouts[5];
-    case 12: return &layouts[7];
-    default: return NULL;
+    case 6:
+        return &layouts[3];
+    case 8:
+        return &layouts[4];
+    case 10:
+        return &layouts[5];
+    case 12:
+        return &layouts[7];
+    default:
+        return NULL;
     }
 }
 
@@ -211,16 +205,18 @@ static bool read_dtm(builder *b, enum date_use use, ps_date *out, bool *short_ye
     }
     int year = 0, month = 0, day = 0, hour = 0, minute = 0;
     const char *p = value.ptr;
-    bool ok = value.len == L->len && num(p + L->year, (size_t)L->year_len, &year) &&
-              (L->month < 0 || num(p + L->month, 2, &month)) &&
-              (L->day < 0 || num(p + L->day, 2, &day)) &&
-              (L->hour < 0 || num(p + L->hour, 2, &hour)) &&
-              (L->minute < 0 || num(p + L->minute, 2, &minute));
-    ps_date d = { 0 };
+    bool ok = value.len == L->len && ps_digits(p + L->year, (size_t)L->year_len, &year) &&
+              (L->month < 0 || ps_digits(p + L->month, 2, &month)) &&
+              (L->day < 0 || ps_digits(p + L->day, 2, &day)) &&
+              (L->hour < 0 || ps_digits(p + L->hour, 2, &hour)) &&
+              (L->minute < 0 || ps_digits(p + L->minute, 2, &minute));
+    ps_date d = {0};
     if (ok) {
         /* 00 for an unknown month or day gives a partial date (birth dates on lists). */
-        d.precision = L->hour >= 0 ? PS_DATE_MINUTE : L->day >= 0 ? PS_DATE_DAY
-                      : L->month >= 0 ? PS_DATE_MONTH : PS_DATE_YEAR;
+        d.precision = L->hour >= 0    ? PS_DATE_MINUTE
+                      : L->day >= 0   ? PS_DATE_DAY
+                      : L->month >= 0 ? PS_DATE_MONTH
+                                      : PS_DATE_YEAR;
         if (d.precision == PS_DATE_DAY && day == 0)
             d.precision = PS_DATE_MONTH;
         if (d.precision >= PS_DATE_MONTH && month == 0)
@@ -229,9 +225,13 @@ static bool read_dtm(builder *b, enum date_use use, ps_date *out, bool *short_ye
         if (*short_year) {
             switch (use) {
             case DATE_BIRTH:
-            case DATE_ISSUE: year = ps_year_birth(year, month, day, &b->ref); break;
+            case DATE_ISSUE:
+                year = ps_year_birth(year, month, day, &b->ref);
+                break;
             case DATE_EXPIRY:
-            case DATE_FLIGHT: year = ps_year_near(year, &b->ref); break;
+            case DATE_FLIGHT:
+                year = ps_year_near(year, &b->ref);
+                break;
             }
         }
         d.year = (int16_t)year;
@@ -260,9 +260,11 @@ static void on_bgm(builder *b)
     static const struct {
         const char *code;
         ps_paxlst_kind kind;
-    } kinds[] = { { "745", PS_PAXLST_PASSENGER_LIST }, { "250", PS_PAXLST_CREW_LIST },
-                  { "266", PS_PAXLST_FLIGHT_STATUS },  { "336", PS_PAXLST_MASTER_CREW },
-                  { "655", PS_PAXLST_GATE_PASS } };
+    } kinds[] = {{"745", PS_PAXLST_PASSENGER_LIST},
+                 {"250", PS_PAXLST_CREW_LIST},
+                 {"266", PS_PAXLST_FLIGHT_STATUS},
+                 {"336", PS_PAXLST_MASTER_CREW},
+                 {"655", PS_PAXLST_GATE_PASS}};
     m->kind = PS_PAXLST_OTHER;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (ps_str_eq_cstr(m->document_code, kinds[i].code))
@@ -286,14 +288,14 @@ static void on_tdt(builder *b)
     ps_str conv = leg->conveyance;
     if (leg->carrier.len && conv.len > leg->carrier.len &&
         memcmp(conv.ptr, leg->carrier.ptr, leg->carrier.len) == 0) {
-        leg->number = (ps_str){ conv.ptr + leg->carrier.len, conv.len - leg->carrier.len };
+        leg->number = (ps_str){conv.ptr + leg->carrier.len, conv.len - leg->carrier.len};
     } else if (!leg->carrier.len && conv.len > 2) {
         /* "XZ877": a two-character airline designator, then the number */
         size_t i = 2;
         while (i < conv.len && i < 3 && !(conv.ptr[i] >= '0' && conv.ptr[i] <= '9'))
             i++;
-        leg->carrier = (ps_str){ conv.ptr, i };
-        leg->number = (ps_str){ conv.ptr + i, conv.len - i };
+        leg->carrier = (ps_str){conv.ptr, i};
+        leg->number = (ps_str){conv.ptr + i, conv.len - i};
     } else {
         leg->number = conv;
     }
@@ -382,8 +384,8 @@ static void on_person(builder *b, ps_role role)
     if (b->f->n_elements <= 4) /* no address sent: the usual case */
         return;
     /* street (all lines), city, region, postcode, country */
-    ps_str pieces[5] = { join_components(b, 5, 1, 4, " "), text(b, 6, 1), text(b, 7, 4),
-                         text(b, 8, 1), text(b, 9, 1) };
+    ps_str pieces[5] = {join_components(b, 5, 1, 4, " "), text(b, 6, 1), text(b, 7, 4),
+                        text(b, 8, 1), text(b, 9, 1)};
     size_t total = 0;
     unsigned n = 0;
     for (unsigned i = 0; i < 5; i++)
@@ -409,7 +411,7 @@ static void on_person(builder *b, ps_role role)
             o += pieces[i].len;
         }
         out[o] = '\0';
-        t->address = (ps_str){ out, o };
+        t->address = (ps_str){out, o};
     }
 }
 
@@ -417,11 +419,20 @@ static void on_nad(builder *b)
 {
     ps_str qual = code(b, 1, 1);
     switch (qual_key(qual)) {
-    case PS_TAG(0, 'F', 'L'): on_person(b, PS_ROLE_PASSENGER); return;
-    case PS_TAG(0, 'F', 'M'): on_person(b, PS_ROLE_CREW); return;
-    case PS_TAG('D', 'D', 'U'): on_person(b, PS_ROLE_TRANSIT_PASSENGER); return;
-    case PS_TAG('D', 'D', 'T'): on_person(b, PS_ROLE_TRANSIT_CREW); return;
-    default: break;
+    case PS_TAG(0, 'F', 'L'):
+        on_person(b, PS_ROLE_PASSENGER);
+        return;
+    case PS_TAG(0, 'F', 'M'):
+        on_person(b, PS_ROLE_CREW);
+        return;
+    case PS_TAG('D', 'D', 'U'):
+        on_person(b, PS_ROLE_TRANSIT_PASSENGER);
+        return;
+    case PS_TAG('D', 'D', 'T'):
+        on_person(b, PS_ROLE_TRANSIT_CREW);
+        return;
+    default:
+        break;
     }
     if (ps_str_eq_cstr(qual, "MS")) {
         ps_paxlst_message *m = &b->part->m;
@@ -480,11 +491,21 @@ static void on_person_loc(builder *b, ps_traveller *t, ps_str qual)
         return;
     }
     switch (key) {
-    case PS_TAG(0, '2', '2'): t->clearance = place; break;
-    case PS_TAG('1', '7', '4'): t->residence = place.len ? place : place_text; break;
-    case PS_TAG('1', '7', '8'): t->embarkation = place; break;
-    case PS_TAG('1', '7', '9'): t->debarkation = place; break;
-    case PS_TAG('1', '8', '0'): t->birth_place = place.len ? place : place_text; break;
+    case PS_TAG(0, '2', '2'):
+        t->clearance = place;
+        break;
+    case PS_TAG('1', '7', '4'):
+        t->residence = place.len ? place : place_text;
+        break;
+    case PS_TAG('1', '7', '8'):
+        t->embarkation = place;
+        break;
+    case PS_TAG('1', '7', '9'):
+        t->debarkation = place;
+        break;
+    case PS_TAG('1', '8', '0'):
+        t->birth_place = place.len ? place : place_text;
+        break;
     default:
         seg_warn(b, "unknown_qualifier", 1, 1, "LOC qualifier '%.*s' is not used for a traveller",
                  (int)qual.len, qual.ptr);
@@ -545,12 +566,24 @@ static void on_rff(builder *b, ps_traveller *t)
         return;
     }
     switch (qual_key(qual)) {
-    case PS_TAG('A', 'V', 'F'): t->pnr = value; break;
-    case PS_TAG('A', 'B', 'O'): t->id = value; break;
-    case PS_TAG('S', 'E', 'A'): t->seat = value; break;
-    case PS_TAG('A', 'E', 'A'): t->agency_ref = value; break;
-    case PS_TAG(0, 'C', 'R'): t->customer_ref = value; break;
-    case PS_TAG('Y', 'Z', 'Y'): t->ticket = value; break;
+    case PS_TAG('A', 'V', 'F'):
+        t->pnr = value;
+        break;
+    case PS_TAG('A', 'B', 'O'):
+        t->id = value;
+        break;
+    case PS_TAG('S', 'E', 'A'):
+        t->seat = value;
+        break;
+    case PS_TAG('A', 'E', 'A'):
+        t->agency_ref = value;
+        break;
+    case PS_TAG(0, 'C', 'R'):
+        t->customer_ref = value;
+        break;
+    case PS_TAG('Y', 'Z', 'Y'):
+        t->ticket = value;
+        break;
     default:
         seg_warn(b, "unknown_qualifier", 1, 1, "RFF qualifier '%.*s' is not used for a traveller",
                  (int)qual.len, qual.ptr);
@@ -570,7 +603,7 @@ static void on_cnt(builder *b)
 {
     ps_str qual = code(b, 1, 1), value = code(b, 1, 2);
     int n = 0;
-    if (!value.len || value.len > 9 || !num(value.ptr, value.len, &n)) {
+    if (!value.len || value.len > 9 || !ps_digits(value.ptr, value.len, &n)) {
         seg_warn(b, "invalid_count", 1, 2, "CNT value '%.*s' is not a number", (int)value.len,
                  value.ptr);
         return;
@@ -595,14 +628,30 @@ static void on_person_segment(builder *b, uint32_t tag)
 {
     ps_traveller *t = current_traveller(b);
     switch (tag) {
-    case PS_TAG('A', 'T', 'T'): on_att(b, t); break;
-    case PS_TAG('D', 'T', 'M'): on_person_dtm(b, t, code(b, 1, 1)); break;
-    case PS_TAG('L', 'O', 'C'): on_person_loc(b, t, code(b, 1, 1)); break;
-    case PS_TAG('N', 'A', 'T'): t->nationality = code(b, 2, 1); break;
-    case PS_TAG('R', 'F', 'F'): on_rff(b, t); break;
-    case PS_TAG('D', 'O', 'C'): on_doc(b, t); break;
-    case PS_TAG('E', 'M', 'P'): t->crew_function = code(b, 2, 1); break;
-    case PS_TAG('C', 'O', 'M'): on_com(b); break;
+    case PS_TAG('A', 'T', 'T'):
+        on_att(b, t);
+        break;
+    case PS_TAG('D', 'T', 'M'):
+        on_person_dtm(b, t, code(b, 1, 1));
+        break;
+    case PS_TAG('L', 'O', 'C'):
+        on_person_loc(b, t, code(b, 1, 1));
+        break;
+    case PS_TAG('N', 'A', 'T'):
+        t->nationality = code(b, 2, 1);
+        break;
+    case PS_TAG('R', 'F', 'F'):
+        on_rff(b, t);
+        break;
+    case PS_TAG('D', 'O', 'C'):
+        on_doc(b, t);
+        break;
+    case PS_TAG('E', 'M', 'P'):
+        t->crew_function = code(b, 2, 1);
+        break;
+    case PS_TAG('C', 'O', 'M'):
+        on_com(b);
+        break;
     case PS_TAG('G', 'E', 'I'): {
         ps_str v = code(b, 2, 1);
         if (ps_str_eq_cstr(v, "173"))
@@ -614,7 +663,8 @@ static void on_person_segment(builder *b, uint32_t tag)
     case PS_TAG('M', 'E', 'A'): {
         int n;
         ps_str v = code(b, 3, 2);
-        if (ps_str_eq_cstr(code(b, 1, 1), "CT") && v.len && v.len < 6 && num(v.ptr, v.len, &n))
+        if (ps_str_eq_cstr(code(b, 1, 1), "CT") && v.len && v.len < 6 &&
+            ps_digits(v.ptr, v.len, &n))
             t->bags = n;
         break;
     }
@@ -662,10 +712,18 @@ static void on_segment(builder *b)
         return;
     }
     switch (tag) {
-    case PS_TAG('B', 'G', 'M'): on_bgm(b); break;
-    case PS_TAG('R', 'F', 'F'): on_rff(b, NULL); break;
-    case PS_TAG('C', 'O', 'M'): on_com(b); break;
-    case PS_TAG('T', 'D', 'T'): on_tdt(b); break;
+    case PS_TAG('B', 'G', 'M'):
+        on_bgm(b);
+        break;
+    case PS_TAG('R', 'F', 'F'):
+        on_rff(b, NULL);
+        break;
+    case PS_TAG('C', 'O', 'M'):
+        on_com(b);
+        break;
+    case PS_TAG('T', 'D', 'T'):
+        on_tdt(b);
+        break;
     case PS_TAG('L', 'O', 'C'):
     case PS_TAG('D', 'T', 'M'):
         if (b->zone != ZONE_LEG) {
@@ -686,8 +744,8 @@ static void on_segment(builder *b)
 
 uint32_t ps_paxlst_map_message(ps_edi_reader *r, ps_paxlst_part *part)
 {
-    builder b = { .r = r, .part = part, .arena = &part->arena, .f = &r->fields, .trav = -1,
-                  .leg = -1 };
+    builder b = {
+        .r = r, .part = part, .arena = &part->arena, .f = &r->fields, .trav = -1, .leg = -1};
     b.ref = r->ich.prepared;
     ps_paxlst_message *m = &part->m;
     m->total_passengers = m->total_crew = -1;

@@ -1,32 +1,8 @@
 /* formats/record_json.c — JSON text for travellers, documents, flight legs and diags. */
 #include "paxscreen/record_json.h"
+#include "paxscreen/text.h"
 
 #include <string.h>
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    size_t need;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) { need = 2; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { need = 3; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { need = 4; min = 0x10000; }
-    else return 0;
-    if (n < need)
-        return 0;
-    unsigned cp = c & (0x7F >> need);
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return need;
-}
 
 void ps_json_string(ps_buf *b, const char *s, size_t len)
 {
@@ -45,19 +21,27 @@ void ps_json_string(ps_buf *b, const char *s, size_t len)
             ps_buf_append(b, p + i - run, run);
         run = 0;
         if (c == '"' || c == '\\') {
-            char esc[2] = { '\\', (char)c };
+            char esc[2] = {'\\', (char)c};
             ps_buf_append(b, esc, 2);
             i++;
         } else if (c < 0x20) {
             switch (c) {
-            case '\n': ps_buf_puts(b, "\\n"); break;
-            case '\r': ps_buf_puts(b, "\\r"); break;
-            case '\t': ps_buf_puts(b, "\\t"); break;
-            default: ps_buf_printf(b, "\\u%04x", c); break;
+            case '\n':
+                ps_buf_puts(b, "\\n");
+                break;
+            case '\r':
+                ps_buf_puts(b, "\\r");
+                break;
+            case '\t':
+                ps_buf_puts(b, "\\t");
+                break;
+            default:
+                ps_buf_printf(b, "\\u%04x", c);
+                break;
             }
             i++;
         } else {
-            size_t n = utf8_len(p + i, len - i);
+            size_t n = ps_utf8_len(p + i, len - i);
             if (n) {
                 ps_buf_append(b, p + i, n);
                 i += n;

@@ -10,8 +10,8 @@ int ps_cmd_parse(int argc, char **argv);
 typedef struct ps_input {
     const char *data;
     size_t len;
-    void *map;      /* mmap base, or NULL */
-    char *owned;    /* malloc'd copy, or NULL */
+    void *map;   /* mmap base, or NULL */
+    char *owned; /* malloc'd copy, or NULL */
 } ps_input;
 
 /* Loads path ("-" = stdin). On failure prints nothing and returns the errno value. */

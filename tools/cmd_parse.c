@@ -63,7 +63,7 @@ static void on_message(void *ctx, const ps_paxlst_message *m)
 
 static void kv_text(ps_buf *b, bool *first, const char *key, const char *text)
 {
-    ps_json_kv_str(b, first, key, (ps_str){ text, strlen(text) });
+    ps_json_kv_str(b, first, key, (ps_str){text, strlen(text)});
 }
 
 static void on_interchange(void *ctx, const ps_edi_interchange *ich)
@@ -84,8 +84,8 @@ static void on_interchange(void *ctx, const ps_edi_interchange *ich)
              ich->syntax_version);
     kv_text(b, &first, "syntax", syntax);
     const ps_edi_syntax *s = &ich->syntax;
-    char service[7] = { s->component, s->element, s->decimal, s->release, s->repetition,
-                        s->terminator, '\0' };
+    char service[7] = {s->component,  s->element,    s->decimal, s->release,
+                       s->repetition, s->terminator, '\0'};
     kv_text(b, &first, "service_characters", service);
     kv_text(b, &first, "sender", ich->sender);
     kv_text(b, &first, "recipient", ich->recipient);
@@ -312,7 +312,7 @@ int ps_cmd_parse(int argc, char **argv)
         }
     } else {
         format = "paxlst";
-        ps_paxlst_callbacks cb = { on_message, on_interchange, &o };
+        ps_paxlst_callbacks cb = {on_message, on_interchange, &o};
         if (!o.summary)
             ps_buf_puts(&o.buf, "{\"messages\":[");
         ps_paxlst_read(in.data, in.len, &cb, &diags, &stats);

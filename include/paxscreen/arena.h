@@ -20,10 +20,13 @@ typedef struct ps_str {
     size_t len;
 } ps_str;
 
-#define PS_STR_LIT(s) ((ps_str){ (s), sizeof(s) - 1 })
-#define PS_STR_NULL ((ps_str){ NULL, 0 })
+#define PS_STR_LIT(s) ((ps_str){(s), sizeof(s) - 1})
+#define PS_STR_NULL   ((ps_str){NULL, 0})
 
-static inline bool ps_str_empty(ps_str s) { return s.len == 0; }
+static inline bool ps_str_empty(ps_str s)
+{
+    return s.len == 0;
+}
 /* Inline so that comparisons with literals compile to a length check and a load. */
 static inline bool ps_str_eq_cstr(ps_str s, const char *c)
 {
@@ -38,17 +41,17 @@ static inline bool ps_str_eq(ps_str a, ps_str b)
 
 typedef struct ps_arena_chunk ps_arena_chunk;
 typedef struct ps_arena {
-    ps_arena_chunk *head;  /* chunk being filled; older chunks follow via ->next */
-    size_t chunk_size;     /* size of the next chunk to allocate */
+    ps_arena_chunk *head; /* chunk being filled; older chunks follow via ->next */
+    size_t chunk_size;    /* size of the next chunk to allocate */
 } ps_arena;
 
 void ps_arena_init(ps_arena *a);
-void *ps_arena_alloc(ps_arena *a, size_t size);          /* 16-byte aligned, not zeroed */
-void *ps_arena_calloc(ps_arena *a, size_t size);         /* zeroed */
+void *ps_arena_alloc(ps_arena *a, size_t size);  /* 16-byte aligned, not zeroed */
+void *ps_arena_calloc(ps_arena *a, size_t size); /* zeroed */
 ps_str ps_arena_strdup(ps_arena *a, const char *p, size_t len);
-void ps_arena_reset(ps_arena *a);                        /* keeps one chunk for reuse */
+void ps_arena_reset(ps_arena *a); /* keeps one chunk for reuse */
 void ps_arena_free(ps_arena *a);
-size_t ps_arena_bytes(const ps_arena *a);                /* bytes held in chunks */
+size_t ps_arena_bytes(const ps_arena *a); /* bytes held in chunks */
 
 typedef struct ps_buf {
     char *data;

@@ -17,14 +17,14 @@ typedef enum ps_severity {
 
 typedef struct ps_diag {
     ps_severity severity;
-    const char *kind;     /* static, snake_case, stable: e.g. "unt_count_mismatch" */
-    uint32_t segment;     /* 1-based segment number within its interchange; 0 = not segment-bound */
-    uint64_t offset;      /* byte offset in the input where it was found */
-    char tag[4];          /* segment tag ("UNT"), "" if none */
-    uint16_t element;     /* 1-based data element position, 0 = whole segment */
-    uint16_t component;   /* 1-based component position, 0 = whole element */
-    ps_str field;         /* field or JSON path ("travellers[3].birth_date"), may be empty */
-    ps_str message;       /* human-readable, names what was expected and what was found */
+    const char *kind;   /* static, snake_case, stable: e.g. "unt_count_mismatch" */
+    uint32_t segment;   /* 1-based segment number within its interchange; 0 = not segment-bound */
+    uint64_t offset;    /* byte offset in the input where it was found */
+    char tag[4];        /* segment tag ("UNT"), "" if none */
+    uint16_t element;   /* 1-based data element position, 0 = whole segment */
+    uint16_t component; /* 1-based component position, 0 = whole element */
+    ps_str field;       /* field or JSON path ("travellers[3].birth_date"), may be empty */
+    ps_str message;     /* human-readable, names what was expected and what was found */
 } ps_diag;
 
 /* A growable list of diags whose memory (array and message text) lives in an arena. */

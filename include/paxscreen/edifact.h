@@ -21,7 +21,8 @@
 #include "paxscreen/record.h"
 
 /* Segment tags packed into an integer: PS_TAG('U','N','H'). */
-#define PS_TAG(a, b, c) (((uint32_t)(uint8_t)(a) << 16) | ((uint32_t)(uint8_t)(b) << 8) | (uint8_t)(c))
+#define PS_TAG(a, b, c)                                                                            \
+    (((uint32_t)(uint8_t)(a) << 16) | ((uint32_t)(uint8_t)(b) << 8) | (uint8_t)(c))
 
 typedef struct ps_edi_syntax {
     char component;  /* UNA1, default ':' */
@@ -41,14 +42,14 @@ typedef enum ps_edi_charset {
 } ps_edi_charset;
 
 typedef struct ps_edi_interchange {
-    uint32_t index;           /* 0-based position in the input */
-    uint64_t offset;          /* byte offset of UNA, or of UNB without UNA */
+    uint32_t index;  /* 0-based position in the input */
+    uint64_t offset; /* byte offset of UNA, or of UNB without UNA */
     ps_edi_syntax syntax;
     bool has_una;
-    char syntax_id[5];        /* "UNOA" */
-    char syntax_version[4];   /* "4" */
+    char syntax_id[5];      /* "UNOA" */
+    char syntax_version[4]; /* "4" */
     ps_edi_charset charset;
-    uint8_t charset_part;     /* ISO 8859 part number when charset == PS_CHARSET_8859 */
+    uint8_t charset_part; /* ISO 8859 part number when charset == PS_CHARSET_8859 */
     char sender[36], sender_qualifier[5];
     char recipient[36], recipient_qualifier[5];
     ps_date prepared;         /* UNB date and time */
@@ -62,29 +63,29 @@ typedef struct ps_edi_interchange {
 } ps_edi_interchange;
 
 typedef struct ps_edi_message {
-    uint64_t offset;          /* byte offset of UNH */
-    uint32_t segment;         /* UNH's segment number in the interchange */
-    char ref[36];             /* UNH 0062 (an..14; longer ones kept up to 35) */
-    char type[7];             /* "PAXLST" */
-    char version[4];          /* "D" */
-    char release[4];          /* "05B" */
-    char agency[3];           /* "UN" */
-    char association[7];      /* "IATA" */
-    char access_ref[36];      /* UNH 0068 common access reference */
-    uint16_t part;            /* S010 0070 sequence, 0 when absent */
-    char part_flag;           /* S010 0073: 'C', 'F', or 0 */
-    uint32_t segments;        /* segments so far, UNH = 1 */
-    bool terminated;          /* UNT seen (valid at MESSAGE_END) */
+    uint64_t offset;     /* byte offset of UNH */
+    uint32_t segment;    /* UNH's segment number in the interchange */
+    char ref[36];        /* UNH 0062 (an..14; longer ones kept up to 35) */
+    char type[7];        /* "PAXLST" */
+    char version[4];     /* "D" */
+    char release[4];     /* "05B" */
+    char agency[3];      /* "UN" */
+    char association[7]; /* "IATA" */
+    char access_ref[36]; /* UNH 0068 common access reference */
+    uint16_t part;       /* S010 0070 sequence, 0 when absent */
+    char part_flag;      /* S010 0073: 'C', 'F', or 0 */
+    uint32_t segments;   /* segments so far, UNH = 1 */
+    bool terminated;     /* UNT seen (valid at MESSAGE_END) */
 } ps_edi_message;
 
 typedef struct ps_edi_segment {
-    const char *ptr;          /* from the tag up to (not including) the terminator */
+    const char *ptr; /* from the tag up to (not including) the terminator */
     size_t len;
-    uint64_t offset;          /* byte offset of the tag */
-    uint32_t number;          /* segment number within the interchange (UNB = 1) */
-    uint32_t tag;             /* PS_TAG packed */
+    uint64_t offset; /* byte offset of the tag */
+    uint32_t number; /* segment number within the interchange (UNB = 1) */
+    uint32_t tag;    /* PS_TAG packed */
     char tag_text[4];
-    bool unterminated;        /* input ended before the segment terminator */
+    bool unterminated; /* input ended before the segment terminator */
 } ps_edi_segment;
 
 typedef enum ps_edi_event {
@@ -100,19 +101,19 @@ typedef enum ps_edi_event {
 typedef struct ps_edi_value {
     const char *ptr;
     uint32_t len;
-    bool dirty;               /* holds release characters, line breaks or bytes to decode */
+    bool dirty; /* holds release characters, line breaks or bytes to decode */
 } ps_edi_value;
 
 #define PS_EDI_MAX_ELEMENTS 32
-#define PS_EDI_MAX_VALUES 128
+#define PS_EDI_MAX_VALUES   128
 
 /* A segment split into elements and their components. Element 0 is the tag; data elements
  * are 1-based after it, components 1-based within an element. */
 typedef struct ps_edi_fields {
-    uint16_t n_elements;     /* data elements, not counting the tag */
-    uint16_t n_values;       /* data values, not counting the tag */
-    bool overflow;           /* more than PS_EDI_MAX_ELEMENTS or PS_EDI_MAX_VALUES: rest dropped */
-    uint16_t first[PS_EDI_MAX_ELEMENTS + 2]; /* first[e] .. first[e+1]-1: element e's values */
+    uint16_t n_elements; /* data elements, not counting the tag */
+    uint16_t n_values;   /* data values, not counting the tag */
+    bool overflow;       /* more than PS_EDI_MAX_ELEMENTS or PS_EDI_MAX_VALUES: rest dropped */
+    uint16_t first[PS_EDI_MAX_ELEMENTS + 2];    /* first[e] .. first[e+1]-1: element e's values */
     ps_edi_value values[PS_EDI_MAX_VALUES + 1]; /* values[0] is the tag */
 } ps_edi_fields;
 
@@ -123,7 +124,7 @@ struct ps_edi_reader {
     ps_edi_interchange ich;
     ps_edi_message msg;
     ps_edi_segment seg;
-    ps_edi_fields fields;     /* seg split into elements and components */
+    ps_edi_fields fields; /* seg split into elements and components */
     const char *data;
     size_t len;
     ps_diag_list *diags;
@@ -136,7 +137,7 @@ struct ps_edi_reader {
     char group_ref[36];
     uint32_t interchanges;
     uint32_t repertoire_warnings;
-    uint64_t bad_at;          /* first byte of seg outside the repertoire, or UINT64_MAX */
+    uint64_t bad_at; /* first byte of seg outside the repertoire, or UINT64_MAX */
     uint64_t junk_offset;
     size_t junk_bytes;
     ps_edi_event pending[4];
@@ -144,8 +145,8 @@ struct ps_edi_reader {
     uint8_t cls[256];
     /* component, element, release (or terminator again), terminator, each 16 times */
     _Alignas(16) char scan_chars[4][16];
-    const uint16_t *decode;   /* 8859 byte -> code point table, or NULL */
-    uint64_t *refs;           /* hashes of UNH refs in this interchange */
+    const uint16_t *decode; /* 8859 byte -> code point table, or NULL */
+    uint64_t *refs;         /* hashes of UNH refs in this interchange */
     uint32_t n_refs, cap_refs;
 };
 
@@ -163,7 +164,7 @@ void ps_edi_split(ps_edi_reader *r, const ps_edi_segment *s, ps_edi_fields *f);
 /* Element e (1-based), component c (1-based); an empty value when absent. */
 static inline ps_edi_value ps_edi_get(const ps_edi_fields *f, unsigned e, unsigned c)
 {
-    ps_edi_value none = { NULL, 0, false };
+    ps_edi_value none = {NULL, 0, false};
     if (e < 1 || e > f->n_elements || e > PS_EDI_MAX_ELEMENTS || c < 1)
         return none;
     unsigned idx = f->first[e] + c - 1;
@@ -183,7 +184,7 @@ ps_str ps_edi_text_slow(ps_edi_reader *r, ps_edi_value v, ps_arena *arena);
 static inline ps_str ps_edi_text(ps_edi_reader *r, ps_edi_value v, ps_arena *arena)
 {
     if (!v.dirty)
-        return (ps_str){ v.ptr, v.len };
+        return (ps_str){v.ptr, v.len};
     return ps_edi_text_slow(r, v, arena);
 }
 /* The same into a fixed buffer (NUL-terminated, truncated to cap-1 bytes); returns length. */

@@ -20,7 +20,7 @@ typedef struct ps_batch {
     ps_flight_leg flight;
     ps_traveller *travellers;
     uint32_t n_travellers;
-    bool json_lines;          /* the input was JSON Lines */
+    bool json_lines; /* the input was JSON Lines */
 } ps_batch;
 
 /* Parses data (len bytes, need not be NUL-terminated). Records and strings are allocated in

@@ -17,18 +17,18 @@ typedef enum ps_mrz_format { PS_MRZ_TD1 = 1, PS_MRZ_TD2 = 2, PS_MRZ_TD3 = 3 } ps
 
 typedef struct ps_mrz {
     ps_mrz_format format;
-    char doc_code[3];       /* "P", "PO", "I", "ID", "V" ... fillers removed */
-    char issuer[4];         /* "UTO", "D" */
-    char surname[45];       /* primary identifier, '<' between name parts turned into spaces */
-    char given_names[45];   /* secondary identifier, likewise */
-    char number[32];        /* document number, fillers removed (long-number overflow joined) */
+    char doc_code[3];     /* "P", "PO", "I", "ID", "V" ... fillers removed */
+    char issuer[4];       /* "UTO", "D" */
+    char surname[45];     /* primary identifier, '<' between name parts turned into spaces */
+    char given_names[45]; /* secondary identifier, likewise */
+    char number[32];      /* document number, fillers removed (long-number overflow joined) */
     char nationality[4];
-    ps_date birth_date;     /* two-digit year: ps_year_birth against the reference date */
-    char sex;               /* 'M', 'F', 'X' ('<' in the zone) */
-    ps_date expiry;         /* two-digit year: ps_year_near the reference date */
-    char optional[32];      /* optional data / personal number, fillers removed */
-    bool checks_ok;         /* every check digit verified */
-    uint8_t checks_failed;  /* how many check digits failed */
+    ps_date birth_date;    /* two-digit year: ps_year_birth against the reference date */
+    char sex;              /* 'M', 'F', 'X' ('<' in the zone) */
+    ps_date expiry;        /* two-digit year: ps_year_near the reference date */
+    char optional[32];     /* optional data / personal number, fillers removed */
+    bool checks_ok;        /* every check digit verified */
+    uint8_t checks_failed; /* how many check digits failed */
 } ps_mrz;
 
 /* ref is the reference date for two-digit years (flight date); NULL means today. */

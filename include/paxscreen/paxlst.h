@@ -18,44 +18,44 @@
 
 typedef enum ps_paxlst_kind {
     PS_PAXLST_OTHER = 0,
-    PS_PAXLST_PASSENGER_LIST,  /* BGM 745 */
-    PS_PAXLST_CREW_LIST,       /* BGM 250 */
-    PS_PAXLST_FLIGHT_STATUS,   /* BGM 266 (CL, CLOB, CLNB, XF, CF) */
-    PS_PAXLST_MASTER_CREW,     /* BGM 336 */
-    PS_PAXLST_GATE_PASS,       /* BGM 655 */
+    PS_PAXLST_PASSENGER_LIST, /* BGM 745 */
+    PS_PAXLST_CREW_LIST,      /* BGM 250 */
+    PS_PAXLST_FLIGHT_STATUS,  /* BGM 266 (CL, CLOB, CLNB, XF, CF) */
+    PS_PAXLST_MASTER_CREW,    /* BGM 336 */
+    PS_PAXLST_GATE_PASS,      /* BGM 655 */
 } ps_paxlst_kind;
 
 const char *ps_paxlst_kind_name(ps_paxlst_kind k); /* "passenger_list", ... "other" */
 
 typedef struct ps_paxlst_message {
     /* envelope */
-    uint32_t interchange;          /* 0-based index of the interchange of its first part */
+    uint32_t interchange; /* 0-based index of the interchange of its first part */
     char sender[36], recipient[36];
-    char control_ref[36];          /* UNB 0020 */
-    char message_ref[36];          /* UNH 0062 of the first part */
-    char type[7];                  /* "PAXLST" */
-    char directory[8];             /* "D:05B" */
-    char access_ref[36];           /* UNH 0068 */
-    uint32_t segment;              /* UNH segment number of the first part */
-    uint64_t offset;               /* UNH byte offset of the first part */
-    uint16_t parts;                /* parts read */
-    uint16_t parts_expected;       /* from the final part's sequence number; 0 if unknown */
-    bool complete;                 /* all parts present and every part ended with UNT */
+    char control_ref[36];    /* UNB 0020 */
+    char message_ref[36];    /* UNH 0062 of the first part */
+    char type[7];            /* "PAXLST" */
+    char directory[8];       /* "D:05B" */
+    char access_ref[36];     /* UNH 0068 */
+    uint32_t segment;        /* UNH segment number of the first part */
+    uint64_t offset;         /* UNH byte offset of the first part */
+    uint16_t parts;          /* parts read */
+    uint16_t parts_expected; /* from the final part's sequence number; 0 if unknown */
+    bool complete;           /* all parts present and every part ended with UNT */
     /* BGM */
     ps_paxlst_kind kind;
-    ps_str document_code;          /* 1001: "745" */
-    ps_str document_function;      /* 1004: "CP", "CLOB", ... */
+    ps_str document_code;     /* 1001: "745" */
+    ps_str document_function; /* 1004: "CP", "CLOB", ... */
     /* header */
-    ps_str transaction_ref;        /* RFF+TN */
-    ps_str reporting_party;        /* NAD+MS name (surname and given joined) or party id */
+    ps_str transaction_ref; /* RFF+TN */
+    ps_str reporting_party; /* NAD+MS name (surname and given joined) or party id */
     ps_str reporting_phone, reporting_fax, reporting_email;
     ps_flight_leg *legs;
     uint32_t n_legs;
     /* people */
     ps_traveller *travellers;
     uint32_t n_travellers;
-    int32_t total_passengers;      /* CNT+42, -1 if not sent */
-    int32_t total_crew;            /* CNT+41, -1 if not sent */
+    int32_t total_passengers; /* CNT+42, -1 if not sent */
+    int32_t total_crew;       /* CNT+41, -1 if not sent */
 } ps_paxlst_message;
 
 typedef struct ps_paxlst_callbacks {
@@ -67,9 +67,9 @@ typedef struct ps_paxlst_callbacks {
 
 typedef struct ps_paxlst_stats {
     uint32_t interchanges;
-    uint32_t messages;             /* UNH..UNT messages (parts), of any type */
-    uint32_t logical_messages;     /* delivered to on_message */
-    uint32_t incomplete;           /* delivered with complete = false */
+    uint32_t messages;         /* UNH..UNT messages (parts), of any type */
+    uint32_t logical_messages; /* delivered to on_message */
+    uint32_t incomplete;       /* delivered with complete = false */
     uint64_t segments;
     uint64_t travellers;
 } ps_paxlst_stats;

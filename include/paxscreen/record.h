@@ -48,11 +48,11 @@ typedef enum ps_role {
     PS_ROLE_TRANSIT_CREW,
 } ps_role;
 
-const char *ps_role_name(ps_role r);            /* "passenger", ... ; "unknown" */
+const char *ps_role_name(ps_role r); /* "passenger", ... ; "unknown" */
 ps_role ps_role_from_name(const char *p, size_t len);
 
 typedef struct ps_document {
-    ps_str type;        /* DOC 1001: P, V, I, A, C, AC, IP, F, M, T, L, IN, IS ... */
+    ps_str type; /* DOC 1001: P, V, I, A, C, AC, IP, F, M, T, L, IN, IS ... */
     ps_str number;
     ps_str issuer;      /* country code as sent (LOC+91) */
     ps_str issue_place; /* LOC+91 free text, when sent as text */
@@ -62,16 +62,16 @@ typedef struct ps_document {
 } ps_document;
 
 typedef struct ps_traveller {
-    ps_str id;            /* RFF+ABO, or assigned */
-    bool id_assigned;     /* true when the reader made the id up */
+    ps_str id;        /* RFF+ABO, or assigned */
+    bool id_assigned; /* true when the reader made the id up */
     ps_role role;
     ps_str surname;
-    ps_str given_names;   /* every given name, joined by single spaces when sent in components */
+    ps_str given_names; /* every given name, joined by single spaces when sent in components */
     ps_date birth_date;
-    char gender;          /* 'M', 'F', 'X', 'U', or 0 when not sent */
+    char gender; /* 'M', 'F', 'X', 'U', or 0 when not sent */
     ps_str nationality;
-    ps_str residence;     /* LOC+174 */
-    ps_str birth_place;   /* LOC+180 */
+    ps_str residence;   /* LOC+174 */
+    ps_str birth_place; /* LOC+180 */
     ps_document *documents;
     uint32_t n_documents;
     ps_str pnr;           /* RFF+AVF */
@@ -98,9 +98,9 @@ typedef struct ps_traveller {
 void ps_traveller_init(ps_traveller *t);
 
 typedef struct ps_flight_leg {
-    ps_str carrier;       /* TDT 3127 / JSON carrier */
-    ps_str number;        /* flight number without the carrier prefix ("877") */
-    ps_str conveyance;    /* TDT 8028 as sent ("XZ877") */
+    ps_str carrier;    /* TDT 3127 / JSON carrier */
+    ps_str number;     /* flight number without the carrier prefix ("877") */
+    ps_str conveyance; /* TDT 8028 as sent ("XZ877") */
     ps_str departure_airport;
     ps_date departure_time;
     ps_str arrival_airport;

@@ -8,10 +8,11 @@
 #include "paxscreen/diag.h"
 #include "paxscreen/record.h"
 
-void ps_json_string(ps_buf *b, const char *p, size_t len);   /* "..." escaped */
-void ps_json_key(ps_buf *b, bool *first, const char *key);    /* ,"key": */
+void ps_json_string(ps_buf *b, const char *p, size_t len);              /* "..." escaped */
+void ps_json_key(ps_buf *b, bool *first, const char *key);              /* ,"key": */
 void ps_json_kv_str(ps_buf *b, bool *first, const char *key, ps_str v); /* skipped if empty */
-void ps_json_kv_date(ps_buf *b, bool *first, const char *key, const ps_date *d); /* skipped if none */
+void ps_json_kv_date(ps_buf *b, bool *first, const char *key,
+                     const ps_date *d); /* skipped if none */
 void ps_json_write_diag(ps_buf *b, const ps_diag *d);
 void ps_json_write_document(ps_buf *b, const ps_document *d);
 void ps_json_write_traveller(ps_buf *b, const ps_traveller *t);

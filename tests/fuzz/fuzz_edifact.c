@@ -17,7 +17,10 @@ static void require(bool ok, const char *what)
     }
 }
 
-static bool terminated(const char *s, size_t cap) { return memchr(s, '\0', cap) != NULL; }
+static bool terminated(const char *s, size_t cap)
+{
+    return memchr(s, '\0', cap) != NULL;
+}
 
 static bool valid_utf8(const unsigned char *p, size_t n)
 {

@@ -15,7 +15,10 @@ static void require(bool ok, const char *what)
     }
 }
 
-static bool terminated(const char *s, size_t cap) { return memchr(s, '\0', cap) != NULL; }
+static bool terminated(const char *s, size_t cap)
+{
+    return memchr(s, '\0', cap) != NULL;
+}
 
 /* Name parts hold A-Z (0-9 in a bad zone) and single inner spaces; codes and numbers hold
  * A-Z 0-9 '<' (and the space joining TD1's two optional fields). */
@@ -70,16 +73,16 @@ static void check_result(const ps_mrz *m, bool ok, const ps_diag_list *diags)
     }
     require(cd_warnings == m->checks_failed, "one warning per failed check digit");
     require(terminated(m->doc_code, sizeof m->doc_code) &&
-            terminated(m->issuer, sizeof m->issuer) &&
-            terminated(m->surname, sizeof m->surname) &&
-            terminated(m->given_names, sizeof m->given_names) &&
-            terminated(m->number, sizeof m->number) &&
-            terminated(m->nationality, sizeof m->nationality) &&
-            terminated(m->optional, sizeof m->optional),
+                terminated(m->issuer, sizeof m->issuer) &&
+                terminated(m->surname, sizeof m->surname) &&
+                terminated(m->given_names, sizeof m->given_names) &&
+                terminated(m->number, sizeof m->number) &&
+                terminated(m->nationality, sizeof m->nationality) &&
+                terminated(m->optional, sizeof m->optional),
             "strings are NUL-terminated");
     require(clean_name(m->surname) && clean_name(m->given_names), "names are clean");
     require(clean_code(m->doc_code) && clean_code(m->issuer) && clean_code(m->number) &&
-            clean_code(m->nationality) && clean_code(m->optional),
+                clean_code(m->nationality) && clean_code(m->optional),
             "codes are clean");
     require(m->sex == 'M' || m->sex == 'F' || m->sex == 'X', "sex is M, F or X");
     require(m->birth_date.precision == PS_DATE_NONE || ps_date_valid(&m->birth_date),
@@ -96,16 +99,16 @@ static bool same_result(const ps_mrz *a, const ps_mrz *b)
            strcmp(a->issuer, b->issuer) == 0 && strcmp(a->surname, b->surname) == 0 &&
            strcmp(a->given_names, b->given_names) == 0 && strcmp(a->number, b->number) == 0 &&
            strcmp(a->nationality, b->nationality) == 0 && a->sex == b->sex &&
-           strcmp(a->optional, b->optional) == 0 && ps_date_cmp(&a->birth_date, &b->birth_date) == 0 &&
+           strcmp(a->optional, b->optional) == 0 &&
+           ps_date_cmp(&a->birth_date, &b->birth_date) == 0 &&
            a->birth_date.precision == b->birth_date.precision &&
-           ps_date_cmp(&a->expiry, &b->expiry) == 0 &&
-           a->expiry.precision == b->expiry.precision && a->checks_ok == b->checks_ok &&
-           a->checks_failed == b->checks_failed;
+           ps_date_cmp(&a->expiry, &b->expiry) == 0 && a->expiry.precision == b->expiry.precision &&
+           a->checks_ok == b->checks_ok && a->checks_failed == b->checks_failed;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const ps_date ref = { .year = 2024, .month = 6, .day = 1, .precision = PS_DATE_DAY };
+    static const ps_date ref = {.year = 2024, .month = 6, .day = 1, .precision = PS_DATE_DAY};
     ps_arena arena;
     ps_arena_init(&arena);
     ps_diag_list diags;

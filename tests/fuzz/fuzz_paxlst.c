@@ -18,7 +18,10 @@ static void require(bool ok, const char *what)
     }
 }
 
-static bool terminated(const char *s, size_t cap) { return memchr(s, '\0', cap) != NULL; }
+static bool terminated(const char *s, size_t cap)
+{
+    return memchr(s, '\0', cap) != NULL;
+}
 
 typedef struct seen {
     size_t size;
@@ -60,11 +63,11 @@ static void check_traveller(const seen *sn, const ps_traveller *t)
 {
     require(t->role >= PS_ROLE_UNKNOWN && t->role <= PS_ROLE_TRANSIT_CREW, "role is known");
     require(t->id.len > 0, "every traveller has an id (sent or assigned)");
-    const ps_str strs[] = { t->id,         t->surname,     t->given_names, t->nationality,
-                            t->residence,  t->birth_place, t->pnr,         t->seat,
-                            t->embarkation, t->debarkation, t->clearance,  t->agency_ref,
-                            t->customer_ref, t->ticket,    t->crew_function, t->address,
-                            t->phone,      t->email,       t->bag_tags };
+    const ps_str strs[] = {t->id,           t->surname,     t->given_names,   t->nationality,
+                           t->residence,    t->birth_place, t->pnr,           t->seat,
+                           t->embarkation,  t->debarkation, t->clearance,     t->agency_ref,
+                           t->customer_ref, t->ticket,      t->crew_function, t->address,
+                           t->phone,        t->email,       t->bag_tags};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         check_str(strs[i], "traveller string empty or non-NULL");
     check_date(&t->birth_date, "birth date valid or absent");
@@ -98,14 +101,13 @@ static void on_message(void *ctx, const ps_paxlst_message *m)
     sn->incomplete += !m->complete;
     sn->travellers += m->n_travellers;
 
-    require(terminated(m->sender, sizeof m->sender) &&
-                terminated(m->recipient, sizeof m->recipient) &&
-                terminated(m->control_ref, sizeof m->control_ref) &&
-                terminated(m->message_ref, sizeof m->message_ref) &&
-                terminated(m->type, sizeof m->type) &&
-                terminated(m->directory, sizeof m->directory) &&
-                terminated(m->access_ref, sizeof m->access_ref),
-            "envelope strings are terminated");
+    require(
+        terminated(m->sender, sizeof m->sender) && terminated(m->recipient, sizeof m->recipient) &&
+            terminated(m->control_ref, sizeof m->control_ref) &&
+            terminated(m->message_ref, sizeof m->message_ref) &&
+            terminated(m->type, sizeof m->type) && terminated(m->directory, sizeof m->directory) &&
+            terminated(m->access_ref, sizeof m->access_ref),
+        "envelope strings are terminated");
     require(strcmp(m->type, "PAXLST") == 0, "only PAXLST messages are delivered");
     require(m->offset < sn->size, "UNH offset inside the input");
     require(m->segment >= 1, "UNH has a segment number");
@@ -116,9 +118,9 @@ static void on_message(void *ctx, const ps_paxlst_message *m)
     require(ps_paxlst_kind_name(m->kind) != NULL, "kind has a name");
     require(m->total_passengers >= -1 && m->total_crew >= -1, "totals are counts or -1");
 
-    const ps_str strs[] = { m->document_code,   m->document_function, m->transaction_ref,
-                            m->reporting_party, m->reporting_phone,   m->reporting_fax,
-                            m->reporting_email };
+    const ps_str strs[] = {m->document_code,   m->document_function, m->transaction_ref,
+                           m->reporting_party, m->reporting_phone,   m->reporting_fax,
+                           m->reporting_email};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         check_str(strs[i], "message string empty or non-NULL");
 
@@ -160,9 +162,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ps_arena_init(&arena);
     ps_diag_list diags;
     ps_diag_list_init(&diags, &arena);
-    seen sn = { .size = size };
+    seen sn = {.size = size};
     ps_buf_init(&sn.buf);
-    ps_paxlst_callbacks cb = { .on_message = on_message, .ctx = &sn };
+    ps_paxlst_callbacks cb = {.on_message = on_message, .ctx = &sn};
     ps_paxlst_stats stats;
 
     bool any = ps_paxlst_read(text, size, &cb, &diags, &stats);

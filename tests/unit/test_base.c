@@ -11,14 +11,14 @@
 
 static ps_date day(int y, int m, int d)
 {
-    ps_date x = { .year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d,
-                  .precision = PS_DATE_DAY };
+    ps_date x = {
+        .year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d, .precision = PS_DATE_DAY};
     return x;
 }
 
 START_TEST(test_date_iso_round_trip)
 {
-    const char *good[] = { "1968", "1968-02", "1968-02-23", "2024-05-01T11:00", "2000-02-29" };
+    const char *good[] = {"1968", "1968-02", "1968-02-23", "2024-05-01T11:00", "2000-02-29"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         ps_date d;
         ck_assert_msg(ps_date_parse_iso(good[i], strlen(good[i]), &d), "%s", good[i]);
@@ -30,8 +30,16 @@ START_TEST(test_date_iso_round_trip)
     ps_date d;
     ck_assert(ps_date_parse_iso("2024-05-01T11:00:59", 19, &d));
     ck_assert_uint_eq(d.precision, PS_DATE_MINUTE);
-    const char *bad[] = { "", "68", "1968-2", "1968-13", "1968-02-30", "1900-02-29",
-                          "2024-05-01T24:00", "2024-05-01X", "19680223", "2024-05-01T11:00:60" };
+    const char *bad[] = {"",
+                         "68",
+                         "1968-2",
+                         "1968-13",
+                         "1968-02-30",
+                         "1900-02-29",
+                         "2024-05-01T24:00",
+                         "2024-05-01X",
+                         "19680223",
+                         "2024-05-01T11:00:60"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(!ps_date_parse_iso(bad[i], strlen(bad[i]), &d), "accepted %s", bad[i]);
 }
@@ -42,7 +50,7 @@ START_TEST(test_date_order_by_common_precision)
     ps_date a = day(1968, 2, 23), b = day(1968, 2, 24);
     ck_assert_int_lt(ps_date_cmp(&a, &b), 0);
     ck_assert_int_gt(ps_date_cmp(&b, &a), 0);
-    ps_date year_only = { .year = 1968, .precision = PS_DATE_YEAR };
+    ps_date year_only = {.year = 1968, .precision = PS_DATE_YEAR};
     ck_assert_int_eq(ps_date_cmp(&a, &year_only), 0);
 }
 END_TEST
@@ -52,7 +60,7 @@ START_TEST(test_two_digit_years)
     ps_date ref = day(2024, 5, 1);
     ck_assert_int_eq(ps_year_birth(68, 2, 23, &ref), 1968);
     ck_assert_int_eq(ps_year_birth(24, 4, 30, &ref), 2024);
-    ck_assert_int_eq(ps_year_birth(24, 5, 1, &ref), 2024);  /* born on the day of the flight */
+    ck_assert_int_eq(ps_year_birth(24, 5, 1, &ref), 2024); /* born on the day of the flight */
     ck_assert_int_eq(ps_year_birth(24, 5, 2, &ref), 1924);
     ck_assert_int_eq(ps_year_birth(0, 1, 1, &ref), 2000);
     ck_assert_int_eq(ps_year_birth(99, 0, 0, &ref), 1999); /* year-only birth date */
@@ -147,13 +155,12 @@ START_TEST(test_traveller_json_leaves_out_absent_fields)
     t.id = PS_STR_LIT("X1");
     t.role = PS_ROLE_TRANSIT_CREW;
     t.surname = PS_STR_LIT("SMITH");
-    t.birth_date = (ps_date){ .year = 1970, .precision = PS_DATE_YEAR };
+    t.birth_date = (ps_date){.year = 1970, .precision = PS_DATE_YEAR};
     ps_buf b;
     ps_buf_init(&b);
     ps_json_write_traveller(&b, &t);
-    ck_assert_str_eq(b.data,
-                     "{\"id\":\"X1\",\"role\":\"transit_crew\",\"surname\":\"SMITH\","
-                     "\"birth_date\":\"1970\"}");
+    ck_assert_str_eq(b.data, "{\"id\":\"X1\",\"role\":\"transit_crew\",\"surname\":\"SMITH\","
+                             "\"birth_date\":\"1970\"}");
     ps_buf_free(&b);
     ck_assert_int_eq(ps_role_from_name("crew", 4), PS_ROLE_CREW);
     ck_assert_int_eq(ps_role_from_name("pilot", 5), PS_ROLE_UNKNOWN);

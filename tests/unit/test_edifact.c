@@ -12,9 +12,9 @@
 /* ---- a recording run of the reader ---- */
 
 #define MAX_EVENTS 256
-#define MAX_SEGS 64
-#define MAX_MSGS 16
-#define MAX_ICHS 8
+#define MAX_SEGS   64
+#define MAX_MSGS   16
+#define MAX_ICHS   8
 
 typedef struct seg_rec {
     char tag[4];
@@ -26,7 +26,7 @@ typedef struct seg_rec {
 
 static ps_arena arena;
 static ps_diag_list diags;
-static char *input;        /* exact-size copy of the current input (no NUL after it) */
+static char *input; /* exact-size copy of the current input (no NUL after it) */
 static size_t input_len;
 static char events[MAX_EVENTS + 1]; /* I/i interchange begin/end, M/m message, S segment */
 static int n_events;
@@ -92,7 +92,8 @@ static void check_same_fields(const ps_edi_fields *a, const ps_edi_fields *b)
     for (unsigned e = 0; e <= a->n_elements + 1u && e < PS_EDI_MAX_ELEMENTS + 2u; e++)
         ck_assert_uint_eq(a->first[e], b->first[e]);
     for (unsigned i = 0; i < a->n_values; i++) {
-        ck_assert_msg(a->values[i].ptr == b->values[i].ptr && a->values[i].len == b->values[i].len &&
+        ck_assert_msg(a->values[i].ptr == b->values[i].ptr &&
+                          a->values[i].len == b->values[i].len &&
                           a->values[i].dirty == b->values[i].dirty,
                       "value %u: reader has '%.*s' (dirty %d), ps_edi_split '%.*s' (dirty %d)", i,
                       (int)a->values[i].len, a->values[i].ptr, a->values[i].dirty,
@@ -164,7 +165,10 @@ static void run_n(const char *text, size_t len)
     ps_edi_reader_free(&r);
 }
 
-static void run(const char *text) { run_n(text, strlen(text)); }
+static void run(const char *text)
+{
+    run_n(text, strlen(text));
+}
 
 /* Byte offset of the n-th (1-based) occurrence of needle in the current input. */
 static uint64_t nth(const char *needle, int n)
@@ -181,7 +185,10 @@ static uint64_t nth(const char *needle, int n)
     }
 }
 
-static uint64_t at(const char *needle) { return nth(needle, 1); }
+static uint64_t at(const char *needle)
+{
+    return nth(needle, 1);
+}
 
 static const char *dump(void)
 {
@@ -220,15 +227,15 @@ static void expect_diag(const char *kind, ps_severity sev, uint32_t segment, uin
     for (uint32_t i = 0; i < diags.count; i++) {
         const ps_diag *d = &diags.items[i];
         if (strcmp(d->kind, kind) == 0 && d->segment == segment && d->offset == offset) {
-            ck_assert_msg(d->severity == sev, "%s has severity %d, expected %d", kind,
-                          d->severity, sev);
+            ck_assert_msg(d->severity == sev, "%s has severity %d, expected %d", kind, d->severity,
+                          sev);
             ck_assert_msg(d->message.len > 0, "%s has no message", kind);
             return;
         }
     }
     ck_abort_msg("expected %s %s at segment %u offset %llu; diags: %s",
-                 sev == PS_ERROR ? "error" : "warning", kind, segment,
-                 (unsigned long long)offset, dump());
+                 sev == PS_ERROR ? "error" : "warning", kind, segment, (unsigned long long)offset,
+                 dump());
 }
 
 static void expect_count(uint32_t n)
@@ -238,8 +245,8 @@ static void expect_count(uint32_t n)
 
 static void expect_events(const char *want)
 {
-    ck_assert_msg(strcmp(events, want) == 0, "events '%s', expected '%s' (diags: %s)", events,
-                  want, dump());
+    ck_assert_msg(strcmp(events, want) == 0, "events '%s', expected '%s' (diags: %s)", events, want,
+                  dump());
 }
 
 static void expect_seg(int i, const char *want)
@@ -249,21 +256,24 @@ static void expect_seg(int i, const char *want)
                   segs[i].text, want);
 }
 
-static bool in_input(const char *p) { return p >= input && p < input + input_len; }
+static bool in_input(const char *p)
+{
+    return p >= input && p < input + input_len;
+}
 
 /* ---- building blocks ---- */
 
-#define UNB_OA "UNB+UNOA:4+SENDER+RECEIVER+240501:0930+REF1'"
+#define UNB_OA     "UNB+UNOA:4+SENDER+RECEIVER+240501:0930+REF1'"
 #define UNB_ID(id) "UNB+" id ":4+SENDER+RECEIVER+240501:0930+REF1'"
-#define UNH_(ref) "UNH+" ref "+PAXLST:D:05B:UN:IATA'"
+#define UNH_(ref)  "UNH+" ref "+PAXLST:D:05B:UN:IATA'"
 /* UNH, BGM, NAD, UNT: four segments. */
 #define MSG(ref) UNH_(ref) "BGM+745'NAD+FL+++SMITH:JOHN'UNT+4+" ref "'"
-#define UNZ_(n) "UNZ+" n "+REF1'"
+#define UNZ_(n)  "UNZ+" n "+REF1'"
 /* UNB 1, UNH 2, BGM 3, NAD 4, UNT 5, UNZ 6 */
 #define ICH UNB_OA MSG("1") UNZ_("1")
 
-#define TYPEB_ICH                                                                             \
-    "UNA:(.) -UNB(UNOA:4(SENDER(RECEIVER(240501:0930(REF1-UNH(1(PAXLST:D:05B:UN:IATA-"       \
+#define TYPEB_ICH                                                                                  \
+    "UNA:(.) -UNB(UNOA:4(SENDER(RECEIVER(240501:0930(REF1-UNH(1(PAXLST:D:05B:UN:IATA-"             \
     "NAD(FL(((D)-SOUZA:ANN)(MARIE-UNT(3(1-UNZ(1(REF1-"
 
 /* ---- UNA ---- */
@@ -335,8 +345,7 @@ START_TEST(test_no_una_defaults)
     ck_assert(!ich_begin[0].has_una);
     ck_assert_uint_eq(ich_begin[0].offset, 0);
     ps_edi_syntax s = ich_begin[0].syntax;
-    ck_assert(s.component == ':' && s.element == '+' && s.release == '?' &&
-              s.terminator == '\'');
+    ck_assert(s.component == ':' && s.element == '+' && s.release == '?' && s.terminator == '\'');
     expect_seg(1, "NAD|FL|||SMITH^JOHN");
     ck_assert_uint_eq(segs[1].number, 4);
 }
@@ -373,10 +382,10 @@ END_TEST
 
 START_TEST(test_una_duplicate_chars)
 {
-    check_malformed_una("UNA::.? '");  /* component = element */
-    check_malformed_una("UNA:+.?+'");  /* repetition = element */
-    check_malformed_una("UNA:+.: '");  /* release = component */
-    check_malformed_una("UNA:+.? +");  /* terminator = element */
+    check_malformed_una("UNA::.? '"); /* component = element */
+    check_malformed_una("UNA:+.?+'"); /* repetition = element */
+    check_malformed_una("UNA:+.: '"); /* release = component */
+    check_malformed_una("UNA:+.? +"); /* terminator = element */
 }
 END_TEST
 
@@ -473,10 +482,10 @@ END_TEST
 
 START_TEST(test_between_segments)
 {
-    static const char *const seps[] = { "", "\r", "\n", "\r\n", "\r\n  \t", "\n\n\t " };
+    static const char *const seps[] = {"", "\r", "\n", "\r\n", "\r\n  \t", "\n\n\t "};
     for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
-        const char *parts[] = { "UNA:+.? '", UNB_OA, UNH_("1"), "BGM+745'",
-                                "NAD+FL+++SMITH:JOHN'", "UNT+4+1'", UNZ_("1") };
+        const char *parts[] = {"UNA:+.? '", UNB_OA,   UNH_("1"), "BGM+745'", "NAD+FL+++SMITH:JOHN'",
+                               "UNT+4+1'",  UNZ_("1")};
         char text[1024] = "";
         for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
             append(text, sizeof text, parts[i], strlen(parts[i]));
@@ -537,7 +546,9 @@ END_TEST
 
 START_TEST(test_several_interchanges)
 {
-    run(ICH "\n" "QN GBRRMOK\n.YOWAAXH KL/041643\n" TYPEB_ICH "\n" "UNA:+.? '" ICH);
+    run(ICH "\n"
+            "QN GBRRMOK\n.YOWAAXH KL/041643\n" TYPEB_ICH "\n"
+            "UNA:+.? '" ICH);
     expect_count(0);
     expect_events("IMSSmiIMSmiIMSSmi");
     ck_assert_int_eq(n_ich_begin, 3);
@@ -764,10 +775,9 @@ END_TEST
 
 START_TEST(test_unh_fields)
 {
-    run(UNB_OA
-        "UNH+PAX001+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:C'BGM+745'UNT+3+PAX001'"
-        "UNH+PAX002+PAXLST:D:02B:UN:IATA+XZ877/240501/1700+03:F'BGM+745'UNT+3+PAX002'"
-        "UNH+PAX003+CUSRES:D:05B:UN'BGM+745'UNT+3+PAX003'" UNZ_("3"));
+    run(UNB_OA "UNH+PAX001+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:C'BGM+745'UNT+3+PAX001'"
+               "UNH+PAX002+PAXLST:D:02B:UN:IATA+XZ877/240501/1700+03:F'BGM+745'UNT+3+PAX002'"
+               "UNH+PAX003+CUSRES:D:05B:UN'BGM+745'UNT+3+PAX003'" UNZ_("3"));
     expect_count(0);
     ck_assert_int_eq(n_msg_begin, 3);
     const ps_edi_message *m = &msg_begin[0];
@@ -800,8 +810,8 @@ END_TEST
 
 START_TEST(test_unb_fields)
 {
-    run("UNB+UNOA:4+APIS*ABE:ZZ+USADHS:ZZ+240501:0930+000000001++APIS++++1'" MSG("1")
-        "UNZ+1+000000001'");
+    run("UNB+UNOA:4+APIS*ABE:ZZ+USADHS:ZZ+240501:0930+000000001++APIS++++1'" MSG(
+        "1") "UNZ+1+000000001'");
     expect_count(0);
     const ps_edi_interchange *x = &ich_begin[0];
     ck_assert_str_eq(x->syntax_id, "UNOA");
@@ -908,9 +918,11 @@ END_TEST
 
 START_TEST(test_unow_utf8)
 {
-    run(UNB_ID("UNOW") UNH_("1") "NAD+FL+++\xC3\x89TIENNE:A\xFF" "B:\xC3'UNT+3+1'" UNZ_("1"));
+    run(UNB_ID("UNOW") UNH_("1") "NAD+FL+++\xC3\x89TIENNE:A\xFF"
+                                 "B:\xC3'UNT+3+1'" UNZ_("1"));
     ck_assert_int_eq(ich_begin[0].charset, PS_CHARSET_UTF8);
-    expect_seg(0, "NAD|FL|||\xC3\x89TIENNE^A\xEF\xBF\xBD" "B^\xEF\xBF\xBD");
+    expect_seg(0, "NAD|FL|||\xC3\x89TIENNE^A\xEF\xBF\xBD"
+                  "B^\xEF\xBF\xBD");
 }
 END_TEST
 

@@ -30,7 +30,10 @@ static void setup(void)
     memset(&batch, 0, sizeof batch);
 }
 
-static void teardown(void) { ps_arena_free(&arena); }
+static void teardown(void)
+{
+    ps_arena_free(&arena);
+}
 
 static bool parse(const char *text)
 {
@@ -56,15 +59,17 @@ static char *read_file(const char *name, size_t *len)
     return buf;
 }
 
-static bool str_is(ps_str s, const char *c) { return ps_str_eq_cstr(s, c); }
+static bool str_is(ps_str s, const char *c)
+{
+    return ps_str_eq_cstr(s, c);
+}
 
-#define ck_assert_pstr(s, c)                                                                  \
-    ck_assert_msg(str_is((s), (c)), "expected \"%s\", got \"%.*s\"", (c), (int)(s).len,         \
+#define ck_assert_pstr(s, c)                                                                       \
+    ck_assert_msg(str_is((s), (c)), "expected \"%s\", got \"%.*s\"", (c), (int)(s).len,            \
                   (s).ptr ? (s).ptr : "")
 
 /* The first diag (in diags, or in a traveller's warnings) of kind with field. */
-static const ps_diag *find_in(const ps_diag *items, uint32_t n, const char *kind,
-                              const char *field)
+static const ps_diag *find_in(const ps_diag *items, uint32_t n, const char *kind, const char *field)
 {
     for (uint32_t i = 0; i < n; i++)
         if (strcmp(items[i].kind, kind) == 0 && (!field || str_is(items[i].field, field)))
@@ -321,54 +326,54 @@ static const struct {
     const char *member;
     const char *path;
 } bad_fields[] = {
-    { "\"surname\": 12", "surname" },
-    { "\"given_names\": true", "given_names" },
-    { "\"given_names\": [\"ANNA\", 3]", "given_names[1]" },
-    { "\"birth_date\": \"1968-13-01\"", "birth_date" },
-    { "\"birth_date\": \"23.02.1968\"", "birth_date" },
-    { "\"birth_date\": \"1968-02-30\"", "birth_date" },
-    { "\"birth_date\": \"1968-02-23T10:00\"", "birth_date" },
-    { "\"birth_date\": 1968", "birth_date" },
-    { "\"gender\": \"male\"", "gender" },
-    { "\"gender\": \"m\"", "gender" },
-    { "\"gender\": 1", "gender" },
-    { "\"role\": \"pilot\"", "role" },
-    { "\"role\": 5", "role" },
-    { "\"nationality\": [\"ESP\"]", "nationality" },
-    { "\"residence\": {}", "residence" },
-    { "\"birth_place\": 1.5", "birth_place" },
-    { "\"pnr\": false", "pnr" },
-    { "\"seat\": 23", "seat" },
-    { "\"embarkation\": 1", "embarkation" },
-    { "\"debarkation\": 1", "debarkation" },
-    { "\"clearance\": 1", "clearance" },
-    { "\"agency_ref\": 1", "agency_ref" },
-    { "\"customer_ref\": 1", "customer_ref" },
-    { "\"ticket\": 1", "ticket" },
-    { "\"crew_function\": 1", "crew_function" },
-    { "\"address\": {\"city\": \"X\"}", "address" },
-    { "\"phone\": 5551234", "phone" },
-    { "\"email\": []", "email" },
-    { "\"bag_tags\": 1", "bag_tags" },
-    { "\"verified\": \"yes\"", "verified" },
-    { "\"verified\": 1", "verified" },
-    { "\"bags\": -1", "bags" },
-    { "\"bags\": 1.5", "bags" },
-    { "\"bags\": \"2\"", "bags" },
-    { "\"bags\": 9999999999", "bags" },
-    { "\"id\": 1.5", "id" },
-    { "\"documents\": {}", "documents" },
-    { "\"documents\": [5]", "documents[0]" },
-    { "\"documents\": [{}, \"P123\"]", "documents[1]" },
-    { "\"documents\": [{\"type\": 1}]", "documents[0].type" },
-    { "\"documents\": [{\"number\": {}}]", "documents[0].number" },
-    { "\"documents\": [{\"issuer\": 1}]", "documents[0].issuer" },
-    { "\"documents\": [{\"issue_place\": 1}]", "documents[0].issue_place" },
-    { "\"documents\": [{\"expiry\": \"2029-02-30\"}]", "documents[0].expiry" },
-    { "\"documents\": [{\"issued\": \"yesterday\"}]", "documents[0].issued" },
-    { "\"documents\": [{\"mrz\": 5}]", "documents[0].mrz" },
-    { "\"documents\": [{\"mrz\": [\"P<UTO\", 5]}]", "documents[0].mrz[1]" },
-    { "\"mrz\": {}", "mrz" },
+    {"\"surname\": 12", "surname"},
+    {"\"given_names\": true", "given_names"},
+    {"\"given_names\": [\"ANNA\", 3]", "given_names[1]"},
+    {"\"birth_date\": \"1968-13-01\"", "birth_date"},
+    {"\"birth_date\": \"23.02.1968\"", "birth_date"},
+    {"\"birth_date\": \"1968-02-30\"", "birth_date"},
+    {"\"birth_date\": \"1968-02-23T10:00\"", "birth_date"},
+    {"\"birth_date\": 1968", "birth_date"},
+    {"\"gender\": \"male\"", "gender"},
+    {"\"gender\": \"m\"", "gender"},
+    {"\"gender\": 1", "gender"},
+    {"\"role\": \"pilot\"", "role"},
+    {"\"role\": 5", "role"},
+    {"\"nationality\": [\"ESP\"]", "nationality"},
+    {"\"residence\": {}", "residence"},
+    {"\"birth_place\": 1.5", "birth_place"},
+    {"\"pnr\": false", "pnr"},
+    {"\"seat\": 23", "seat"},
+    {"\"embarkation\": 1", "embarkation"},
+    {"\"debarkation\": 1", "debarkation"},
+    {"\"clearance\": 1", "clearance"},
+    {"\"agency_ref\": 1", "agency_ref"},
+    {"\"customer_ref\": 1", "customer_ref"},
+    {"\"ticket\": 1", "ticket"},
+    {"\"crew_function\": 1", "crew_function"},
+    {"\"address\": {\"city\": \"X\"}", "address"},
+    {"\"phone\": 5551234", "phone"},
+    {"\"email\": []", "email"},
+    {"\"bag_tags\": 1", "bag_tags"},
+    {"\"verified\": \"yes\"", "verified"},
+    {"\"verified\": 1", "verified"},
+    {"\"bags\": -1", "bags"},
+    {"\"bags\": 1.5", "bags"},
+    {"\"bags\": \"2\"", "bags"},
+    {"\"bags\": 9999999999", "bags"},
+    {"\"id\": 1.5", "id"},
+    {"\"documents\": {}", "documents"},
+    {"\"documents\": [5]", "documents[0]"},
+    {"\"documents\": [{}, \"P123\"]", "documents[1]"},
+    {"\"documents\": [{\"type\": 1}]", "documents[0].type"},
+    {"\"documents\": [{\"number\": {}}]", "documents[0].number"},
+    {"\"documents\": [{\"issuer\": 1}]", "documents[0].issuer"},
+    {"\"documents\": [{\"issue_place\": 1}]", "documents[0].issue_place"},
+    {"\"documents\": [{\"expiry\": \"2029-02-30\"}]", "documents[0].expiry"},
+    {"\"documents\": [{\"issued\": \"yesterday\"}]", "documents[0].issued"},
+    {"\"documents\": [{\"mrz\": 5}]", "documents[0].mrz"},
+    {"\"documents\": [{\"mrz\": [\"P<UTO\", 5]}]", "documents[0].mrz[1]"},
+    {"\"mrz\": {}", "mrz"},
 };
 
 START_TEST(test_bad_field)
@@ -519,14 +524,16 @@ END_TEST
 
 START_TEST(test_names_byte_for_byte)
 {
-    ck_assert(parse("{\"surname\": \"  M\\u00fcller-L\xC3\xBC" "denscheidt \","
+    ck_assert(parse("{\"surname\": \"  M\\u00fcller-L\xC3\xBC"
+                    "denscheidt \","
                     " \"given_names\": \"\xE6\x9D\x8E \xE5\xB0\x8F\xE9\xBE\x99\","
                     " \"birth_place\":"
                     " \"\xD8\xA7\xD9\x84\xD9\x82\xD8\xA7\xD9\x87\xD8\xB1\xD8\xA9\","
                     " \"email\": \"a\\u0000b\", \"address\": \"Calle Mayor 1, MADRID\"}"));
     ck_assert_uint_eq(diags.count, 0);
     const ps_traveller *t = &batch.travellers[0];
-    ck_assert_pstr(t->surname, "  M\xC3\xBCller-L\xC3\xBC" "denscheidt ");
+    ck_assert_pstr(t->surname, "  M\xC3\xBCller-L\xC3\xBC"
+                               "denscheidt ");
     ck_assert_pstr(t->given_names, "\xE6\x9D\x8E \xE5\xB0\x8F\xE9\xBE\x99");
     ck_assert_pstr(t->birth_place, "\xD8\xA7\xD9\x84\xD9\x82\xD8\xA7\xD9\x87\xD8\xB1\xD8\xA9");
     ck_assert_uint_eq(t->email.len, 3);
@@ -606,13 +613,13 @@ START_TEST(test_mrz_check_digit)
     ck_assert_uint_eq(diags.count, 0); /* MRZ findings live on the traveller */
     const ps_traveller *t = &batch.travellers[1];
     ck_assert_uint_eq(batch.travellers[0].n_warnings, 0);
-    const ps_diag *w = find_in(t->warnings, t->n_warnings, "mrz_check_digit",
-                               "documents[1].mrz.birth_date");
+    const ps_diag *w =
+        find_in(t->warnings, t->n_warnings, "mrz_check_digit", "documents[1].mrz.birth_date");
     ck_assert_ptr_nonnull(w);
     ck_assert_int_eq(w->severity, PS_WARNING);
     ck_assert_uint_eq(w->offset, t->offset);
-    ck_assert_ptr_nonnull(find_in(t->warnings, t->n_warnings, "mrz_check_digit",
-                                  "documents[1].mrz.composite"));
+    ck_assert_ptr_nonnull(
+        find_in(t->warnings, t->n_warnings, "mrz_check_digit", "documents[1].mrz.composite"));
     /* The fields are still read. */
     ck_assert_int_eq(t->birth_date.precision, PS_DATE_DAY);
     ck_assert_pstr(t->documents[1].mrz, SPEC_L1 "\n" SPEC_L2_BAD);
@@ -638,8 +645,8 @@ START_TEST(test_mrz_mismatch)
              flight_2024);
     ck_assert(parse(text));
     const ps_traveller *t = &batch.travellers[0];
-    const char *fields[] = { "documents[0].mrz.document_number", "documents[0].mrz.birth_date",
-                             "documents[0].mrz.surname", "documents[0].mrz.nationality" };
+    const char *fields[] = {"documents[0].mrz.document_number", "documents[0].mrz.birth_date",
+                            "documents[0].mrz.surname", "documents[0].mrz.nationality"};
     for (int i = 0; i < 4; i++)
         ck_assert_msg(find_in(t->warnings, t->n_warnings, "mrz_mismatch", fields[i]),
                       "no mrz_mismatch on %s", fields[i]);
@@ -656,17 +663,19 @@ START_TEST(test_mrz_mismatch)
     ck_assert_uint_eq(batch.travellers[0].n_warnings, 0);
 
     /* A surname cut short by a full MRZ name field still agrees. */
-    ck_assert(parse("{\"surname\": \"Wolfeschlegelsteinhausenbergerdorff-Senior\","
-                    " \"documents\": [{\"mrz\": \"P<UTOWOLFESCHLEGELSTEINHAUSENBERGERDORFFSENI\\n"
-                    SPEC_L2 "\"}]}"));
+    ck_assert(
+        parse("{\"surname\": \"Wolfeschlegelsteinhausenbergerdorff-Senior\","
+              " \"documents\": [{\"mrz\": \"P<UTOWOLFESCHLEGELSTEINHAUSENBERGERDORFFSENI\\n" SPEC_L2
+              "\"}]}"));
     t = &batch.travellers[0];
     ck_assert_ptr_null(find_in(t->warnings, t->n_warnings, "mrz_mismatch", NULL));
-    ck_assert(parse("{\"surname\": \"Wolfeschlegelstein\","
-                    " \"documents\": [{\"mrz\": \"P<UTOWOLFESCHLEGELSTEINHAUSENBERGERDORFFSENI\\n"
-                    SPEC_L2 "\"}]}"));
+    ck_assert(
+        parse("{\"surname\": \"Wolfeschlegelstein\","
+              " \"documents\": [{\"mrz\": \"P<UTOWOLFESCHLEGELSTEINHAUSENBERGERDORFFSENI\\n" SPEC_L2
+              "\"}]}"));
     t = &batch.travellers[0];
-    ck_assert_ptr_nonnull(find_in(t->warnings, t->n_warnings, "mrz_mismatch",
-                                  "documents[0].mrz.surname"));
+    ck_assert_ptr_nonnull(
+        find_in(t->warnings, t->n_warnings, "mrz_mismatch", "documents[0].mrz.surname"));
 }
 END_TEST
 
@@ -743,10 +752,16 @@ static void round_trip(const char *file)
     free(text);
 }
 
-START_TEST(test_round_trip_batch) { round_trip("batch.json"); }
+START_TEST(test_round_trip_batch)
+{
+    round_trip("batch.json");
+}
 END_TEST
 
-START_TEST(test_round_trip_lines) { round_trip("travellers.jsonl"); }
+START_TEST(test_round_trip_lines)
+{
+    round_trip("travellers.jsonl");
+}
 END_TEST
 
 START_TEST(test_round_trip_all_fields)

@@ -11,7 +11,7 @@ static ps_arena arena;
 static ps_diag_list diags;
 static ps_mrz m;
 
-static const ps_date ref_2024 = { .year = 2024, .month = 6, .day = 1, .precision = PS_DATE_DAY };
+static const ps_date ref_2024 = {.year = 2024, .month = 6, .day = 1, .precision = PS_DATE_DAY};
 
 static const char td3_l1[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
 static const char td3_l2[] = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
@@ -28,7 +28,10 @@ static void setup(void)
     memset(&m, 0, sizeof m);
 }
 
-static void teardown(void) { ps_arena_free(&arena); }
+static void teardown(void)
+{
+    ps_arena_free(&arena);
+}
 
 /* Parses a copy of text in a buffer of exactly its length (no NUL), so a sanitizer build
  * catches any read past the end. */
@@ -42,15 +45,23 @@ static bool parse_ref(const char *text, size_t len, const ps_date *ref)
     return ok;
 }
 
-static bool parse(const char *text) { return parse_ref(text, strlen(text), &ref_2024); }
+static bool parse(const char *text)
+{
+    return parse_ref(text, strlen(text), &ref_2024);
+}
 
-static char digit(int v) { return (char)('0' + v); }
+static char digit(int v)
+{
+    return (char)('0' + v);
+}
 
-static int cd(const char *p, size_t n) { return ps_mrz_check_digit(p, n); }
+static int cd(const char *p, size_t n)
+{
+    return ps_mrz_check_digit(p, n);
+}
 
 /* Joins lines with sep into buf. */
-static const char *join(char *buf, const char *sep, const char *a, const char *b,
-                        const char *c)
+static const char *join(char *buf, const char *sep, const char *a, const char *b, const char *c)
 {
     strcpy(buf, a);
     strcat(buf, sep);
@@ -122,8 +133,8 @@ static const char *only_message(void)
 {
     static char text[600];
     ck_assert_uint_eq(diags.count, 1);
-    size_t n = diags.items[0].message.len < sizeof text - 1 ? diags.items[0].message.len
-                                                            : sizeof text - 1;
+    size_t n =
+        diags.items[0].message.len < sizeof text - 1 ? diags.items[0].message.len : sizeof text - 1;
     memcpy(text, diags.items[0].message.ptr, n);
     text[n] = '\0';
     return text;
@@ -253,8 +264,8 @@ END_TEST
 /* ---- one corrupted check digit at a time ---- */
 
 typedef struct cd_case {
-    int line;  /* 0-based line holding the digit */
-    int pos;   /* 0-based column */
+    int line; /* 0-based line holding the digit */
+    int pos;  /* 0-based column */
     const char *field;
     int expected;
 } cd_case;
@@ -268,8 +279,8 @@ static void corrupt(char *line, int pos)
 START_TEST(test_td3_each_check_digit)
 {
     static const cd_case cases[] = {
-        { 1, 9, "document_number", 6 }, { 1, 19, "birth_date", 2 }, { 1, 27, "expiry", 9 },
-        { 1, 42, "optional", 1 },       { 1, 43, "composite", 0 },
+        {1, 9, "document_number", 6}, {1, 19, "birth_date", 2}, {1, 27, "expiry", 9},
+        {1, 42, "optional", 1},       {1, 43, "composite", 0},
     };
     const cd_case *k = &cases[_i];
     char l2[45];
@@ -297,10 +308,10 @@ END_TEST
 START_TEST(test_td1_each_check_digit)
 {
     static const cd_case cases[] = {
-        { 0, 14, "document_number", 7 },
-        { 1, 6, "birth_date", 2 },
-        { 1, 14, "expiry", 9 },
-        { 1, 29, "composite", 6 },
+        {0, 14, "document_number", 7},
+        {1, 6, "birth_date", 2},
+        {1, 14, "expiry", 9},
+        {1, 29, "composite", 6},
     };
     const cd_case *k = &cases[_i];
     char l1[31], l2[31], buf[120];
@@ -323,10 +334,10 @@ END_TEST
 START_TEST(test_td2_each_check_digit)
 {
     static const cd_case cases[] = {
-        { 1, 9, "document_number", 7 },
-        { 1, 19, "birth_date", 2 },
-        { 1, 27, "expiry", 9 },
-        { 1, 35, "composite", 6 },
+        {1, 9, "document_number", 7},
+        {1, 19, "birth_date", 2},
+        {1, 27, "expiry", 9},
+        {1, 35, "composite", 6},
     };
     const cd_case *k = &cases[_i];
     char l2[37], buf[100];
@@ -703,7 +714,7 @@ END_TEST
 
 START_TEST(test_invalid_dates)
 {
-    static const char *bad_dob[] = { "741332", "740230", "741200", "7408<2", "7A0812", "<40812" };
+    static const char *bad_dob[] = {"741332", "740230", "741200", "7408<2", "7A0812", "<40812"};
     for (size_t i = 0; i < sizeof bad_dob / sizeof bad_dob[0]; i++) {
         parse_td3_dates(bad_dob[i], "120415", &ref_2024);
         ck_assert_msg(diags.count == 1, "%s", bad_dob[i]);
@@ -724,7 +735,7 @@ START_TEST(test_invalid_dates)
     assert_date(&m.birth_date, PS_DATE_DAY, 2000, 2, 29);
     assert_date(&m.expiry, PS_DATE_DAY, 1996, 2, 29);
     /* ... not in 1900 (a birth before a 1999 reference date). */
-    ps_date ref_1999 = { .year = 1999, .month = 1, .day = 1, .precision = PS_DATE_DAY };
+    ps_date ref_1999 = {.year = 1999, .month = 1, .day = 1, .precision = PS_DATE_DAY};
     parse_td3_dates("000229", "120415", &ref_1999);
     ck_assert(has_warning("mrz_invalid_date", "birth_date"));
 }
@@ -746,7 +757,7 @@ START_TEST(test_century)
     assert_date(&m.birth_date, PS_DATE_DAY, 2024, 6, 1);
     assert_date(&m.expiry, PS_DATE_DAY, 1975, 1, 1);
 
-    ps_date ref_1990 = { .year = 1990, .month = 3, .day = 1, .precision = PS_DATE_DAY };
+    ps_date ref_1990 = {.year = 1990, .month = 3, .day = 1, .precision = PS_DATE_DAY};
     parse_td3_dates("850101", "120415", &ref_1990);
     assert_date(&m.birth_date, PS_DATE_DAY, 1985, 1, 1);
     assert_date(&m.expiry, PS_DATE_DAY, 2012, 4, 15);

@@ -39,7 +39,7 @@ static result *parse(const char *text)
     r->messages = json_array();
     ps_arena_init(&r->arena);
     ps_diag_list_init(&r->diags, &r->arena);
-    ps_paxlst_callbacks cb = { on_message, NULL, r };
+    ps_paxlst_callbacks cb = {on_message, NULL, r};
     r->ok = ps_paxlst_read(text, strlen(text), &cb, &r->diags, &r->stats);
     return r;
 }
@@ -135,44 +135,42 @@ static void expect_no_diags(result *r)
 
 /* ---- inputs ---- */
 
-#define HEAD(ctrl)                                                                              \
-    "UNA:+.? '\n"                                                                              \
+#define HEAD(ctrl)                                                                                 \
+    "UNA:+.? '\n"                                                                                  \
     "UNB+UNOA:4+XYZAIRLINES+USADHS+240501:0930+" ctrl "++APIS'\n"
 
-#define FLIGHT                                                                                  \
-    "TDT+20+XZ877+++XZ'\n"                                                                     \
-    "LOC+125+BCN'\n"                                                                           \
-    "DTM+189:2405011100:201'\n"                                                                \
-    "LOC+87+IAD'\n"                                                                            \
+#define FLIGHT                                                                                     \
+    "TDT+20+XZ877+++XZ'\n"                                                                         \
+    "LOC+125+BCN'\n"                                                                               \
+    "DTM+189:2405011100:201'\n"                                                                    \
+    "LOC+87+IAD'\n"                                                                                \
     "DTM+232:2405011700:201'\n"
 
 static const char two_passengers[] =
-    HEAD("000000001")
-    "UNG+PAXLST+XYZAIRLINES+USADHS+240501:0930+1+UN+D:05B'\n"
-    "UNH+PAX001+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:F'\n"
-    "BGM+745'\n"
-    "RFF+TN:XZ877240501:::1'\n"
-    "NAD+MS+++OPS CONTROL:JANE'\n"
-    "COM+703 555 1212:TE+703 555 4545:FX'\n"
-    FLIGHT
-    "NAD+FL+++MARTINEZ:JULIO:XAVIER'\n"
-    "ATT+2++M'\n"
-    "DTM+329:680223'\n"
-    "LOC+22+IAD'\nLOC+178+BCN'\nLOC+179+IAD'\nLOC+174+ESP'\n"
-    "NAT+2+ESP'\n"
-    "RFF+AVF:GJO3RT'\nRFF+ABO:XZ877001'\nRFF+SEA:23A'\n"
-    "DOC+P+YY3478621'\nDTM+36:291230'\nLOC+91+ESP'\n"
-    "NAD+FL+++D?'SOUZA:ANITA'\n"
-    "ATT+2++F'\nDTM+329:900606'\n"
-    "LOC+22+IAD'\nLOC+178+BCN'\nLOC+179+IAD'\nLOC+174+IND'\n"
-    "NAT+2+IND'\n"
-    "RFF+AVF:GJO3RT'\nRFF+ABO:XZ877002'\n"
-    "DOC+P+Z1234567'\nDTM+36:300916'\nLOC+91+IND'\n"
-    "DOC+V+123456789'\nDTM+36:280101'\nLOC+91+USA'\n"
-    "CNT+42:2'\n"
-    "UNT+42+PAX001'\n"
-    "UNE+1+1'\n"
-    "UNZ+1+000000001'\n";
+    HEAD("000000001") "UNG+PAXLST+XYZAIRLINES+USADHS+240501:0930+1+UN+D:05B'\n"
+                      "UNH+PAX001+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:F'\n"
+                      "BGM+745'\n"
+                      "RFF+TN:XZ877240501:::1'\n"
+                      "NAD+MS+++OPS CONTROL:JANE'\n"
+                      "COM+703 555 1212:TE+703 555 4545:FX'\n" FLIGHT
+                      "NAD+FL+++MARTINEZ:JULIO:XAVIER'\n"
+                      "ATT+2++M'\n"
+                      "DTM+329:680223'\n"
+                      "LOC+22+IAD'\nLOC+178+BCN'\nLOC+179+IAD'\nLOC+174+ESP'\n"
+                      "NAT+2+ESP'\n"
+                      "RFF+AVF:GJO3RT'\nRFF+ABO:XZ877001'\nRFF+SEA:23A'\n"
+                      "DOC+P+YY3478621'\nDTM+36:291230'\nLOC+91+ESP'\n"
+                      "NAD+FL+++D?'SOUZA:ANITA'\n"
+                      "ATT+2++F'\nDTM+329:900606'\n"
+                      "LOC+22+IAD'\nLOC+178+BCN'\nLOC+179+IAD'\nLOC+174+IND'\n"
+                      "NAT+2+IND'\n"
+                      "RFF+AVF:GJO3RT'\nRFF+ABO:XZ877002'\n"
+                      "DOC+P+Z1234567'\nDTM+36:300916'\nLOC+91+IND'\n"
+                      "DOC+V+123456789'\nDTM+36:280101'\nLOC+91+USA'\n"
+                      "CNT+42:2'\n"
+                      "UNT+42+PAX001'\n"
+                      "UNE+1+1'\n"
+                      "UNZ+1+000000001'\n";
 
 /* ---- tests ---- */
 
@@ -233,13 +231,13 @@ END_TEST
 
 START_TEST(test_given_names_in_one_or_several_components)
 {
-    result *r = parse("UNB+UNOB:4+XYZAIRLINES+USADHS+240501:0930+1'\n"
-                      "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++WILLIAMS:JOHN DONALD'\n"
-                      "NAD+FL+++WILLIAMS:JOHN:DONALD'\n"
-                      "NAD+FL+++WILLIAMS:JOHN:DONALD::PETER'\n"
-                      "NAD+FL+++van der Berg :  Anna'\n"
-                      "UNT+12+1'\nUNZ+1+1'\n");
+    result *r =
+        parse("UNB+UNOB:4+XYZAIRLINES+USADHS+240501:0930+1'\n"
+              "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT "NAD+FL+++WILLIAMS:JOHN DONALD'\n"
+              "NAD+FL+++WILLIAMS:JOHN:DONALD'\n"
+              "NAD+FL+++WILLIAMS:JOHN:DONALD::PETER'\n"
+              "NAD+FL+++van der Berg :  Anna'\n"
+              "UNT+12+1'\nUNZ+1+1'\n");
     expect_no_diags(r);
     expect_str(trav(r, 0, 0), "given_names", "JOHN DONALD");
     expect_str(trav(r, 0, 1), "given_names", "JOHN DONALD");
@@ -253,17 +251,17 @@ END_TEST
 
 START_TEST(test_roles_crew_and_person_segments)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:02B:UN:IATA'\nBGM+250+C'\n" FLIGHT
-                      "NAD+FM+++SMITH:ANN+1 MAIN ST:FLAT 2+LONDON+:::ENGLAND+SW1A 1AA+GBR'\n"
-                      "ATT+2++F'\nDTM+329:19700101:102'\nEMP+1+CR1:110:111'\nGEI+4+173'\n"
-                      "MEA+CT++:2'\nMEA+WT++KGM:31'\nFTX+BAG+++0125123456:2'\n"
-                      "COM+44 20 7946 0000:TE+ANN?@AIR.EXAMPLE:EM'\n"
-                      "LOC+180+:::LEEDS GBR'\nRFF+AEA:RED123'\nRFF+CR:KTN99'\nRFF+YZY:1762345678'\n"
-                      "NAD+DDU+++TRANSIT:PAX'\n"
-                      "NAD+DDT+++TRANSIT:CREW'\nGEI+4+174'\n"
-                      "CNT+41:2'\n"
-                      "UNT+24+1'\nUNZ+1+1'\n");
+    result *r = parse(
+        HEAD("1") "UNH+1+PAXLST:D:02B:UN:IATA'\nBGM+250+C'\n" FLIGHT
+                  "NAD+FM+++SMITH:ANN+1 MAIN ST:FLAT 2+LONDON+:::ENGLAND+SW1A 1AA+GBR'\n"
+                  "ATT+2++F'\nDTM+329:19700101:102'\nEMP+1+CR1:110:111'\nGEI+4+173'\n"
+                  "MEA+CT++:2'\nMEA+WT++KGM:31'\nFTX+BAG+++0125123456:2'\n"
+                  "COM+44 20 7946 0000:TE+ANN?@AIR.EXAMPLE:EM'\n"
+                  "LOC+180+:::LEEDS GBR'\nRFF+AEA:RED123'\nRFF+CR:KTN99'\nRFF+YZY:1762345678'\n"
+                  "NAD+DDU+++TRANSIT:PAX'\n"
+                  "NAD+DDT+++TRANSIT:CREW'\nGEI+4+174'\n"
+                  "CNT+41:2'\n"
+                  "UNT+24+1'\nUNZ+1+1'\n");
     json_t *m = msg(r, 0);
     expect_str(m, "kind", "crew_list");
     expect_str(m, "document_function", "C");
@@ -295,14 +293,13 @@ END_TEST
 
 START_TEST(test_message_kinds)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+266+CLOB'\n" FLIGHT "UNT+8+1'\n"
-                      "UNH+2+PAXLST:D:12B:UN:IATA'\nBGM+745+CP'\n" FLIGHT
-                      "NAD+FL+++A:B'\nUNT+9+2'\n"
-                      "UNH+3+PAXLST:D:15B:UN:IATA'\nBGM+336+G'\nUNT+3+3'\n"
-                      "UNH+4+PAXLST:D:05B:UN:IATA'\nBGM+655'\nUNT+3+4'\n"
-                      "UNH+5+PAXLST:D:05B:UN:IATA'\nBGM+999'\nUNT+3+5'\n"
-                      "UNZ+5+1'\n");
+    result *r = parse(HEAD("1") "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+266+CLOB'\n" FLIGHT "UNT+8+1'\n"
+                                "UNH+2+PAXLST:D:12B:UN:IATA'\nBGM+745+CP'\n" FLIGHT
+                                "NAD+FL+++A:B'\nUNT+9+2'\n"
+                                "UNH+3+PAXLST:D:15B:UN:IATA'\nBGM+336+G'\nUNT+3+3'\n"
+                                "UNH+4+PAXLST:D:05B:UN:IATA'\nBGM+655'\nUNT+3+4'\n"
+                                "UNH+5+PAXLST:D:05B:UN:IATA'\nBGM+999'\nUNT+3+5'\n"
+                                "UNZ+5+1'\n");
     ck_assert_uint_eq(json_array_size(r->messages), 5);
     expect_str(msg(r, 0), "kind", "flight_status");
     expect_str(msg(r, 0), "document_function", "CLOB");
@@ -322,18 +319,17 @@ END_TEST
 
 START_TEST(test_date_formats_and_partial_dates)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:ONE'\nDTM+329:19680223:102'\n"
-                      "NAD+FL+++A:TWO'\nDTM+329:1968:602'\n"
-                      "NAD+FL+++A:THREE'\nDTM+329:196802:610'\n"
-                      "NAD+FL+++A:FOUR'\nDTM+329:680000'\n"
-                      "NAD+FL+++A:FIVE'\nDTM+329:680200'\n"
-                      "NAD+FL+++A:SIX'\nDTM+329:230268:2'\n"
-                      "NAD+FL+++A:SEVEN'\nDTM+329: 680223 '\n"
-                      "NAD+FL+++A:EIGHT'\nDTM+329:681323'\n"
-                      "NAD+FL+++A:NINE'\nDTM+329:680223:999'\n"
-                      "UNT+25+1'\nUNZ+1+1'\n");
+    result *r = parse(HEAD("1") "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
+                                "NAD+FL+++A:ONE'\nDTM+329:19680223:102'\n"
+                                "NAD+FL+++A:TWO'\nDTM+329:1968:602'\n"
+                                "NAD+FL+++A:THREE'\nDTM+329:196802:610'\n"
+                                "NAD+FL+++A:FOUR'\nDTM+329:680000'\n"
+                                "NAD+FL+++A:FIVE'\nDTM+329:680200'\n"
+                                "NAD+FL+++A:SIX'\nDTM+329:230268:2'\n"
+                                "NAD+FL+++A:SEVEN'\nDTM+329: 680223 '\n"
+                                "NAD+FL+++A:EIGHT'\nDTM+329:681323'\n"
+                                "NAD+FL+++A:NINE'\nDTM+329:680223:999'\n"
+                                "UNT+25+1'\nUNZ+1+1'\n");
     expect_str(trav(r, 0, 0), "birth_date", "1968-02-23");
     expect_str(trav(r, 0, 1), "birth_date", "1968");
     expect_str(trav(r, 0, 2), "birth_date", "1968-02");
@@ -356,15 +352,14 @@ START_TEST(test_two_digit_years)
 {
     /* Flight on 2024-05-01. A birth is never after the flight; an expiry is read near the
      * flight date but never before its document's issue date. */
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:ONE'\nDTM+329:240430'\n"
-                      "NAD+FL+++A:TWO'\nDTM+329:240502'\n"
-                      "NAD+FL+++A:THREE'\nDTM+329:250101'\n"
-                      "NAD+FL+++A:FOUR'\nDOC+P+X1'\nDTM+36:750101'\n"
-                      "NAD+FL+++A:FIVE'\nDOC+P+X2'\nDTM+182:230101'\nDTM+36:750101'\n"
-                      "NAD+FL+++A:SIX'\nDOC+P+X3'\nDTM+36:750101'\nDTM+182:230101'\n"
-                      "UNT+25+1'\nUNZ+1+1'\n");
+    result *r = parse(HEAD("1") "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
+                                "NAD+FL+++A:ONE'\nDTM+329:240430'\n"
+                                "NAD+FL+++A:TWO'\nDTM+329:240502'\n"
+                                "NAD+FL+++A:THREE'\nDTM+329:250101'\n"
+                                "NAD+FL+++A:FOUR'\nDOC+P+X1'\nDTM+36:750101'\n"
+                                "NAD+FL+++A:FIVE'\nDOC+P+X2'\nDTM+182:230101'\nDTM+36:750101'\n"
+                                "NAD+FL+++A:SIX'\nDOC+P+X3'\nDTM+36:750101'\nDTM+182:230101'\n"
+                                "UNT+25+1'\nUNZ+1+1'\n");
     expect_no_diags(r);
     expect_str(trav(r, 0, 0), "birth_date", "2024-04-30");
     expect_str(trav(r, 0, 1), "birth_date", "1924-05-02");
@@ -380,15 +375,14 @@ END_TEST
 START_TEST(test_multipart_separate_interchanges_any_order)
 {
     /* three parts, each in its own interchange, sent 3, 1, 2 */
-    result *r = parse(HEAD("3")
-                      "UNH+M3+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+03:F'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++C:THIRD'\nCNT+42:3'\nUNT+10+M3'\nUNZ+1+3'\n"
-                      HEAD("1")
-                      "UNH+M1+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:C'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:FIRST'\nUNT+9+M1'\nUNZ+1+1'\n"
-                      HEAD("2")
-                      "UNH+M2+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+02'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++B:SECOND'\nUNT+9+M2'\nUNZ+1+2'\n");
+    result *r = parse(
+        HEAD("3") "UNH+M3+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+03:F'\nBGM+745'\n" FLIGHT
+                  "NAD+FL+++C:THIRD'\nCNT+42:3'\nUNT+10+M3'\nUNZ+1+3'\n" HEAD(
+                      "1") "UNH+M1+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:C'\nBGM+745'\n" FLIGHT
+                           "NAD+FL+++A:FIRST'\nUNT+9+M1'\nUNZ+1+1'\n" HEAD(
+                               "2") "UNH+M2+PAXLST:D:05B:UN:IATA+XZ877/240501/"
+                                    "1700+02'\nBGM+745'\n" FLIGHT
+                                    "NAD+FL+++B:SECOND'\nUNT+9+M2'\nUNZ+1+2'\n");
     expect_no_diags(r);
     ck_assert_uint_eq(json_array_size(r->messages), 1);
     json_t *m = msg(r, 0);
@@ -408,13 +402,13 @@ END_TEST
 
 START_TEST(test_multipart_incomplete_is_reported_not_whole)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+M1+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:C'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:FIRST'\nUNT+9+M1'\n"
-                      "UNH+M3+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+03:F'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++C:THIRD'\nUNT+9+M3'\n"
-                      "UNH+M4+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+03:F'\nBGM+745'\nUNT+3+M4'\n"
-                      "UNZ+3+1'\n");
+    result *r =
+        parse(HEAD("1") "UNH+M1+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+01:C'\nBGM+745'\n" FLIGHT
+                        "NAD+FL+++A:FIRST'\nUNT+9+M1'\n"
+                        "UNH+M3+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+03:F'\nBGM+745'\n" FLIGHT
+                        "NAD+FL+++C:THIRD'\nUNT+9+M3'\n"
+                        "UNH+M4+PAXLST:D:05B:UN:IATA+XZ877/240501/1700+03:F'\nBGM+745'\nUNT+3+M4'\n"
+                        "UNZ+3+1'\n");
     ck_assert_uint_eq(json_array_size(r->messages), 1);
     json_t *m = msg(r, 0);
     expect_bool(m, "complete", false);
@@ -430,10 +424,10 @@ END_TEST
 
 START_TEST(test_cnt_mismatch_and_assigned_ids)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:05B:UN:IATA+XZ9/240501/1700'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:ONE'\nNAD+FL+++B:TWO'\nRFF+ABO:OWN'\nNAD+FM+++C:THREE'\n"
-                      "CNT+42:160'\nCNT+41:1'\nUNT+13+1'\nUNZ+1+1'\n");
+    result *r =
+        parse(HEAD("1") "UNH+1+PAXLST:D:05B:UN:IATA+XZ9/240501/1700'\nBGM+745'\n" FLIGHT
+                        "NAD+FL+++A:ONE'\nNAD+FL+++B:TWO'\nRFF+ABO:OWN'\nNAD+FM+++C:THREE'\n"
+                        "CNT+42:160'\nCNT+41:1'\nUNT+13+1'\nUNZ+1+1'\n");
     ck_assert_uint_eq(count_kind(r, "cnt_mismatch"), 1);
     const ps_diag *d = find_kind(r, "cnt_mismatch");
     ck_assert_uint_eq(d->segment, 13); /* where CNT+42 stands */
@@ -475,14 +469,14 @@ END_TEST
 
 START_TEST(test_problems_are_named_and_the_rest_kept)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:ONE'\nATT+2++Q'\nDTM+36:300101'\nLOC+91+ESP'\nQTY+1:2'\n"
-                      "NAD+XX+++NOT:APERSON'\n"
-                      "NAD+FL+++B:TWO'\n"
-                      "UNT+16+1'\n"
-                      "UNH+2+CUSRES:D:05B:UN:IATA'\nBGM+962'\nUNT+3+2'\n"
-                      "UNZ+2+1'\n");
+    result *r =
+        parse(HEAD("1") "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
+                        "NAD+FL+++A:ONE'\nATT+2++Q'\nDTM+36:300101'\nLOC+91+ESP'\nQTY+1:2'\n"
+                        "NAD+XX+++NOT:APERSON'\n"
+                        "NAD+FL+++B:TWO'\n"
+                        "UNT+16+1'\n"
+                        "UNH+2+CUSRES:D:05B:UN:IATA'\nBGM+962'\nUNT+3+2'\n"
+                        "UNZ+2+1'\n");
     ck_assert_uint_eq(json_array_size(r->messages), 1);
     ck_assert_uint_eq(json_array_size(json_object_get(msg(r, 0), "travellers")), 2);
     ck_assert_uint_eq(count_kind(r, "invalid_gender"), 1);
@@ -501,9 +495,8 @@ END_TEST
 
 START_TEST(test_cut_off_message_is_incomplete)
 {
-    result *r = parse(HEAD("1")
-                      "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
-                      "NAD+FL+++A:ONE'\nNAD+FL+++B:TW");
+    result *r = parse(HEAD("1") "UNH+1+PAXLST:D:05B:UN:IATA'\nBGM+745'\n" FLIGHT
+                                "NAD+FL+++A:ONE'\nNAD+FL+++B:TW");
     ck_assert_uint_eq(json_array_size(r->messages), 1);
     expect_bool(msg(r, 0), "complete", false);
     ck_assert_uint_eq(count_kind(r, "unt_missing"), 1);
