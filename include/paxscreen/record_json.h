@@ -6,6 +6,7 @@
 
 #include "paxscreen/arena.h"
 #include "paxscreen/diag.h"
+#include "paxscreen/hit.h"
 #include "paxscreen/record.h"
 
 void ps_json_string(ps_buf *b, const char *p, size_t len);              /* "..." escaped */
@@ -17,5 +18,9 @@ void ps_json_write_diag(ps_buf *b, const ps_diag *d);
 void ps_json_write_document(ps_buf *b, const ps_document *d);
 void ps_json_write_traveller(ps_buf *b, const ps_traveller *t);
 void ps_json_write_leg(ps_buf *b, const ps_flight_leg *l);
+/* One hit as one JSON object (no newline): hit_id (stable: a hash of batch, traveller, list,
+ * entry, kind and document), traveller_id, batch_id, list, entry_id, entry_version, kind,
+ * score, action, explanation, and the traveller's name, birth date and nationality. */
+void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id);
 
 #endif

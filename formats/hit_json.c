@@ -1,0 +1,98 @@
+/* formats/hit_json.c — hits as JSON (interfaces.md "Hit"), with a stable hit id so that the
+ * same finding written twice (a batch screened again after a restart) has the same id. */
+#include "paxscreen/record_json.h"
+
+#include <string.h>
+#include <xxhash.h>
+
+const char *ps_hit_kind_name(ps_hit_kind k)
+{
+    switch (k) {
+    case PS_HIT_PERSON: return "person";
+    case PS_HIT_DOCUMENT: return "document";
+    case PS_HIT_RULE: return "rule";
+    default: return "unknown";
+    }
+}
+
+const char *ps_doc_match_name(ps_doc_match m)
+{
+    switch (m) {
+    case PS_DOC_NUMBER_AND_ISSUER: return "number_and_issuer";
+    case PS_DOC_NUMBER: return "number";
+    case PS_DOC_CONFUSABLE: return "confusable";
+    case PS_DOC_PATTERN: return "pattern";
+    default: return "unknown";
+    }
+}
+
+/* Each part is hashed on its own, seeded with the hash so far: parts cannot run together. */
+static uint64_t hash_part(uint64_t h, const void *p, size_t n)
+{
+    return XXH3_64bits_withSeed(p, n, h);
+}
+
+static uint64_t hit_id(const ps_hit *h, ps_str batch_id)
+{
+    uint32_t kind = h->kind, doc = h->kind == PS_HIT_DOCUMENT ? h->document.traveller_document : 0;
+    uint64_t x = hash_part(0, batch_id.ptr, batch_id.len);
+    x = hash_part(x, h->traveller->id.ptr, h->traveller->id.len);
+    x = hash_part(x, h->list.ptr, h->list.len);
+    x = hash_part(x, h->entry_id.ptr, h->entry_id.len);
+    x = hash_part(x, &kind, sizeof kind);
+    return hash_part(x, &doc, sizeof doc);
+}
+
+static void write_document(ps_buf *b, const ps_hit_document *d)
+{
+    bool first = true;
+    ps_buf_putc(b, '{');
+    ps_json_key(b, &first, "match");
+    ps_buf_printf(b, "\"%s\"", ps_doc_match_name(d->match));
+    ps_json_key(b, &first, "traveller_document");
+    ps_buf_printf(b, "%u", d->traveller_document);
+    ps_json_kv_str(b, &first, "traveller", d->traveller_number);
+    ps_json_kv_str(b, &first, "entry", d->entry_number);
+    ps_json_kv_str(b, &first, "traveller_issuer", d->traveller_issuer);
+    ps_json_kv_str(b, &first, "entry_issuer", d->entry_issuer);
+    ps_json_kv_str(b, &first, "type", d->entry_type);
+    ps_json_kv_str(b, &first, "status", d->entry_status);
+    ps_buf_putc(b, '}');
+}
+
+void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
+{
+    const ps_traveller *t = h->traveller;
+    bool first = true;
+    ps_buf_putc(b, '{');
+    ps_json_key(b, &first, "hit_id");
+    ps_buf_printf(b, "\"%016llx\"", (unsigned long long)hit_id(h, batch_id));
+    ps_json_kv_str(b, &first, "traveller_id", t->id);
+    ps_json_kv_str(b, &first, "batch_id", batch_id);
+    ps_json_kv_str(b, &first, "list", h->list);
+    ps_json_kv_str(b, &first, "entry_id", h->entry_id);
+    ps_json_key(b, &first, "entry_version");
+    ps_buf_printf(b, "%llu", (unsigned long long)h->entry_version);
+    ps_json_key(b, &first, "kind");
+    ps_buf_printf(b, "\"%s\"", ps_hit_kind_name(h->kind));
+    ps_json_key(b, &first, "score");
+    ps_buf_printf(b, "%.3f", h->score);
+    ps_json_key(b, &first, "action");
+    ps_buf_printf(b, "\"%s\"", ps_action_name(h->action));
+    ps_json_key(b, &first, "explanation");
+    ps_buf_putc(b, '{');
+    bool f2 = true;
+    if (h->kind == PS_HIT_DOCUMENT) {
+        ps_json_key(b, &f2, "document");
+        write_document(b, &h->document);
+    }
+    ps_buf_putc(b, '}');
+    ps_json_key(b, &first, "traveller");
+    ps_buf_putc(b, '{');
+    f2 = true;
+    ps_json_kv_str(b, &f2, "surname", t->surname);
+    ps_json_kv_str(b, &f2, "given_names", t->given_names);
+    ps_json_kv_date(b, &f2, "birth_date", &t->birth_date);
+    ps_json_kv_str(b, &f2, "nationality", t->nationality);
+    ps_buf_puts(b, "}}");
+}

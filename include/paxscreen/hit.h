@@ -1,0 +1,51 @@
+/* paxscreen/hit.h — the hit record (interfaces.md "Hit"): one traveller found on one list
+ * entry, with what it takes to see why: the list, entry and its version, the action, the
+ * score, and an explanation per kind of evidence. engine/ makes hits; formats/ writes them. */
+#ifndef PAXSCREEN_HIT_H
+#define PAXSCREEN_HIT_H
+
+#include "paxscreen/record.h"
+#include "paxscreen/watchlist.h"
+
+typedef enum ps_hit_kind {
+    PS_HIT_PERSON = 1,   /* name-based */
+    PS_HIT_DOCUMENT = 2, /* travel document number */
+    PS_HIT_RULE = 3,     /* targeting rule */
+} ps_hit_kind;
+
+const char *ps_hit_kind_name(ps_hit_kind k); /* "person", "document", "rule" */
+
+/* How a document number matched. */
+typedef enum ps_doc_match {
+    PS_DOC_NUMBER_AND_ISSUER = 1, /* canonical number and issuing state agree */
+    PS_DOC_NUMBER = 2,            /* canonical number agrees; one side names no issuer */
+    PS_DOC_CONFUSABLE = 3,        /* agrees only after folding O/0, I/1/L, S/5, B/8, Z/2 */
+    PS_DOC_PATTERN = 4,           /* the list gives a pattern the number matches */
+} ps_doc_match;
+
+const char *ps_doc_match_name(ps_doc_match m); /* "number_and_issuer", "number", ... */
+
+typedef struct ps_hit_document {
+    uint32_t traveller_document; /* index into the traveller's documents */
+    ps_doc_match match;
+    ps_str traveller_number;     /* as sent */
+    ps_str traveller_issuer;
+    ps_str entry_number;         /* as listed (or the pattern) */
+    ps_str entry_issuer;
+    ps_str entry_type;
+    ps_str entry_status;         /* "stolen", "lost", ... */
+} ps_hit_document;
+
+typedef struct ps_hit {
+    ps_hit_kind kind;
+    ps_str list;
+    ps_str entry_id;
+    uint64_t entry_version;      /* list version when the entry was last written */
+    ps_action action;            /* the entry's, else the list's default */
+    double score;                /* 0..1 */
+    double threshold;            /* the list's threshold (person hits) */
+    const ps_traveller *traveller;
+    ps_hit_document document;    /* kind == PS_HIT_DOCUMENT */
+} ps_hit;
+
+#endif
