@@ -1,5 +1,5 @@
 /* tools/paxscreen.c — the paxscreen command: dispatches to one subcommand per file
- * (tools/cmd_*.c). Exit status: 0 success, 1 bad input, 2 usage error. */
+ * (tools/cmd_*.c). Exit status: 0 success, 1 bad input, 2 usage error, 3 store error. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -12,6 +12,18 @@ static void usage(FILE *out)
           "commands:\n"
           "  parse [--summary] FILE   print what a PAXLST/EDIFACT or JSON file holds as JSON\n"
           "                           (--summary: one object of counts)\n"
+          "  lists import --db DIR [--checkpoint LINES] FILE.jsonl\n"
+          "                           load or update watchlist entries (upsert by list + id;\n"
+          "                           FILE may be - for stdin); prints a JSON summary. Exit 1\n"
+          "                           when some lines failed (the rest landed), 3 on a store\n"
+          "                           error\n"
+          "  lists show --db DIR      the lists with their action, threshold, version, entries\n"
+          "  lists set --db DIR LIST [--action no_board|refer|notify] [--threshold 0..1]\n"
+          "                           a list's default action and person-hit threshold\n"
+          "  screen --db DIR [--stats] FILE\n"
+          "                           screen a PAXLST/EDIFACT file, JSON batch or JSON Lines\n"
+          "                           of travellers; hits as JSON Lines on stdout (document\n"
+          "                           numbers today; names are not matched yet)\n"
           "  help                     this text\n",
           out);
 }
@@ -25,6 +37,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "parse") == 0)
         return ps_cmd_parse(argc - 1, argv + 1);
+    if (strcmp(cmd, "lists") == 0)
+        return ps_cmd_lists(argc - 1, argv + 1);
+    if (strcmp(cmd, "screen") == 0)
+        return ps_cmd_screen(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

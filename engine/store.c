@@ -1,0 +1,1003 @@
+/* engine/store.c — the alert store (store.h) on LMDB: one environment in a directory, six named
+ * databases, one writer at a time and any number of snapshots (read transactions).
+ *
+ * On-disk values (every integer written explicitly, byte by byte; no struct is copied to disk):
+ *   meta     "layout" -> u32 LE STORE_LAYOUT; "next_entry" -> u64 LE, the next entry number
+ *   lists    name (1..63 bytes, no NUL) -> u8 layout, u8 action, u16 0, u32 LE threshold
+ *            (IEEE float bits), u64 LE version, u64 LE entries                  (24 bytes)
+ *   entries  list \0 id -> u64 LE entry number, u64 LE line hash                 (16 bytes)
+ *   records  entry number (native u64, MDB_INTEGERKEY) -> u64 LE list version at write time,
+ *            then the entry encoded by entry_codec.c
+ *   docs     canonical number -> u64 BE entry, u16 BE document index, char[3] issuer alpha-3
+ *            (NUL padded)                                  (MDB_DUPSORT|MDB_DUPFIXED, 13 bytes)
+ *   docs_cf  confusable-folded number -> the same
+ * The index values are big-endian so LMDB's byte order of duplicates is entry number order.
+ *
+ * Invariants, kept by every put and delete within one write transaction:
+ *   - an entries key exists iff its records entry exists, and each entry number is used by at
+ *     most one list + id; numbers come from next_entry and are never reused (so new records
+ *     are appended);
+ *   - docs and docs_cf hold exactly the keys of the numbered documents (those with a number;
+ *     pattern-only documents live in the record only) of the entries in records;
+ *   - a list's entries count is the number of its entries keys; its version moves by one with
+ *     every insert, update or delete in it and every change of its settings (set_list), and a
+ *     record keeps the list version of its own last write.
+ * A put validates and encodes everything (and decodes the old record) before its first write:
+ * an invalid entry leaves the transaction untouched. An LMDB error during the writes leaves
+ * the transaction unusable (LMDB's rule); the writer then refuses everything but abort. */
+#include "paxscreen/store.h"
+
+#include "entry_codec.h"
+#include "paxscreen/normalize.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+_Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
+
+#define STORE_LAYOUT      1u
+#define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
+#define STORE_MAX_READERS 1024
+#define LIST_VALUE_SIZE   24
+#define ENTRY_VALUE_SIZE  16
+#define DOC_VALUE_SIZE    13
+#define DEFAULT_ACTION    PS_ACTION_REFER
+#define DEFAULT_THRESHOLD 0.85f
+
+struct ps_store {
+    MDB_env *env;
+    MDB_dbi meta, lists, entries, records, docs, docs_cf;
+    bool writable;
+    size_t max_key; /* LMDB's key size limit (511 by default) */
+};
+
+/* ---- errors ---- */
+
+static int set_err(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int set_err(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+/* An LMDB failure as a store error: MDB_MAP_FULL is PS_STORE_FULL, the rest PS_STORE_IO. */
+static int mdb_fail(int rc, const char *what, char *err, size_t errlen)
+{
+    if (rc == MDB_MAP_FULL)
+        return set_err(err, errlen, PS_STORE_FULL,
+                       "%s: the store is full (its LMDB map size, %zu GiB, is used up); "
+                       "nothing since the last commit was kept",
+                       what, STORE_MAP_SIZE >> 30);
+    if (rc == MDB_TXN_FULL)
+        return set_err(err, errlen, PS_STORE_IO,
+                       "%s: too many changes in one transaction (checkpoint more often): %s", what,
+                       mdb_strerror(rc));
+    return set_err(err, errlen, PS_STORE_IO, "%s: %s", what, mdb_strerror(rc));
+}
+
+/* ---- byte packing ---- */
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void pack_doc_ref(unsigned char out[DOC_VALUE_SIZE], uint64_t entry, uint16_t doc,
+                         const char issuer[3])
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(entry >> (56 - 8 * i));
+    out[8] = (unsigned char)(doc >> 8);
+    out[9] = (unsigned char)doc;
+    memcpy(out + 10, issuer, 3);
+}
+
+static void unpack_doc_ref(const unsigned char *p, ps_doc_ref *ref)
+{
+    uint64_t entry = 0;
+    for (int i = 0; i < 8; i++)
+        entry = (entry << 8) | p[i];
+    ref->entry = entry;
+    ref->document = (uint16_t)((p[8] << 8) | p[9]);
+    memcpy(ref->issuer, p + 10, 3);
+    ref->issuer[3] = '\0';
+}
+
+static void pack_list(unsigned char out[LIST_VALUE_SIZE], const ps_list_info *li)
+{
+    uint32_t bits;
+    memcpy(&bits, &li->threshold, 4);
+    out[0] = STORE_LAYOUT;
+    out[1] = (unsigned char)li->action;
+    out[2] = out[3] = 0;
+    put_le32(out + 4, bits);
+    put_le64(out + 8, li->version);
+    put_le64(out + 16, li->entries);
+}
+
+static bool unpack_list(const MDB_val *k, const MDB_val *v, ps_list_info *li)
+{
+    if (v->mv_size != LIST_VALUE_SIZE || k->mv_size == 0 || k->mv_size >= sizeof li->name)
+        return false;
+    const unsigned char *p = v->mv_data;
+    memset(li, 0, sizeof *li);
+    memcpy(li->name, k->mv_data, k->mv_size);
+    li->action = p[1] <= PS_ACTION_NOTIFY ? (ps_action)p[1] : DEFAULT_ACTION;
+    uint32_t bits = get_le32(p + 4);
+    memcpy(&li->threshold, &bits, 4);
+    li->version = get_le64(p + 8);
+    li->entries = get_le64(p + 16);
+    return true;
+}
+
+/* ---- opening ---- */
+
+static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
+{
+    unsigned create = s->writable ? MDB_CREATE : 0;
+    struct {
+        const char *name;
+        unsigned flags;
+        MDB_dbi *dbi;
+    } dbs[] = {
+        {"meta", 0, &s->meta},
+        {"lists", 0, &s->lists},
+        {"entries", 0, &s->entries},
+        {"records", MDB_INTEGERKEY, &s->records},
+        {"docs", MDB_DUPSORT | MDB_DUPFIXED, &s->docs},
+        {"docs_cf", MDB_DUPSORT | MDB_DUPFIXED, &s->docs_cf},
+    };
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+        int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
+        if (rc == MDB_NOTFOUND)
+            return set_err(err, errlen, PS_STORE_IO, "not a paxscreen store (no '%s' database)",
+                           dbs[i].name);
+        if (rc != 0) {
+            char what[64];
+            snprintf(what, sizeof what, "opening database '%s'", dbs[i].name);
+            return mdb_fail(rc, what, err, errlen);
+        }
+    }
+    /* The layout stamp: written once by the first writer, checked by everyone. */
+    MDB_val k = {6, "layout"}, v;
+    int rc = mdb_get(txn, s->meta, &k, &v);
+    if (rc == MDB_NOTFOUND && s->writable) {
+        unsigned char b[4];
+        put_le32(b, STORE_LAYOUT);
+        v = (MDB_val){4, b};
+        rc = mdb_put(txn, s->meta, &k, &v, 0);
+        if (rc != 0)
+            return mdb_fail(rc, "writing the store layout", err, errlen);
+    } else if (rc == MDB_NOTFOUND) {
+        return set_err(err, errlen, PS_STORE_IO, "not a paxscreen store (no layout stamp)");
+    } else if (rc != 0) {
+        return mdb_fail(rc, "reading the store layout", err, errlen);
+    } else if (v.mv_size != 4 || get_le32(v.mv_data) != STORE_LAYOUT) {
+        return set_err(err, errlen, PS_STORE_INVALID,
+                       "store layout %u is not the one this build reads (%u)",
+                       v.mv_size == 4 ? get_le32(v.mv_data) : 0, STORE_LAYOUT);
+    }
+    return PS_STORE_OK;
+}
+
+/* mdb_txn_begin, adopting a larger map size another process may have set. */
+static int txn_begin(ps_store *s, unsigned flags, MDB_txn **txn)
+{
+    int rc = mdb_txn_begin(s->env, NULL, flags, txn);
+    if (rc == MDB_MAP_RESIZED) {
+        rc = mdb_env_set_mapsize(s->env, 0);
+        if (rc == 0)
+            rc = mdb_txn_begin(s->env, NULL, flags, txn);
+    }
+    return rc;
+}
+
+int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT || !writable)
+            return set_err(err, errlen, PS_STORE_IO, "%s: %s", dir, strerror(errno));
+        if (mkdir(dir, 0775) != 0 && errno != EEXIST)
+            return set_err(err, errlen, PS_STORE_IO, "creating %s: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(st.st_mode)) {
+        return set_err(err, errlen, PS_STORE_IO, "%s: not a directory", dir);
+    }
+
+    ps_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return set_err(err, errlen, PS_STORE_IO, "out of memory");
+    s->writable = writable;
+    int rc = mdb_env_create(&s->env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs(s->env, 8);
+    if (rc == 0)
+        rc = mdb_env_set_mapsize(s->env, STORE_MAP_SIZE);
+    if (rc == 0)
+        rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS);
+    if (rc != 0) {
+        int code = mdb_fail(rc, "creating the LMDB environment", err, errlen);
+        if (s->env)
+            mdb_env_close(s->env);
+        free(s);
+        return code;
+    }
+    unsigned flags = MDB_NOTLS | (writable ? 0 : MDB_RDONLY);
+    rc = mdb_env_open(s->env, dir, flags, 0664);
+    if (rc != 0) {
+        int code =
+            set_err(err, errlen, PS_STORE_IO, "opening the store in %s: %s", dir, mdb_strerror(rc));
+        mdb_env_close(s->env);
+        free(s);
+        return code;
+    }
+    s->max_key = (size_t)mdb_env_get_maxkeysize(s->env);
+
+    MDB_txn *txn;
+    rc = txn_begin(s, writable ? 0 : MDB_RDONLY, &txn);
+    int code = rc ? mdb_fail(rc, "opening the store", err, errlen) : PS_STORE_OK;
+    if (code == PS_STORE_OK) {
+        code = open_dbs(s, txn, err, errlen);
+        if (code == PS_STORE_OK) {
+            /* Commit even a read transaction: that is what keeps the database handles. */
+            rc = mdb_txn_commit(txn);
+            if (rc != 0)
+                code = mdb_fail(rc, "opening the store", err, errlen);
+        } else {
+            mdb_txn_abort(txn);
+        }
+    }
+    if (code != PS_STORE_OK) {
+        mdb_env_close(s->env);
+        free(s);
+        return code;
+    }
+    *out = s;
+    return PS_STORE_OK;
+}
+
+void ps_store_close(ps_store *s)
+{
+    if (!s)
+        return;
+    mdb_env_close(s->env);
+    free(s);
+}
+
+/* ---- document keys ---- */
+
+/* The index keys of one entry's numbered documents. Canonical and confusable keys have the
+ * same length (folding maps one character to one), so both live at off in bytes: canonical
+ * at off, confusable at off + len. */
+typedef struct doc_key {
+    size_t off;
+    uint16_t len;
+    uint16_t doc;
+    char issuer[3];
+} doc_key;
+
+typedef struct doc_keys {
+    ps_buf bytes;
+    doc_key *items;
+    uint32_t n, cap;
+} doc_keys;
+
+static void doc_keys_clear(doc_keys *k)
+{
+    k->bytes.len = 0;
+    k->n = 0;
+}
+
+static void doc_keys_free(doc_keys *k)
+{
+    ps_buf_free(&k->bytes);
+    free(k->items);
+    memset(k, 0, sizeof *k);
+}
+
+/* Computes the keys of e's documents. strict (a new entry): a number with no letter or digit,
+ * or whose key is longer than LMDB allows, is PS_STORE_INVALID; otherwise (an old record)
+ * such documents are skipped, as they were never indexed. */
+static int doc_keys_collect(doc_keys *k, const ps_wl_entry *e, size_t max_key, bool strict,
+                            char *err, size_t errlen)
+{
+    doc_keys_clear(k);
+    for (uint32_t i = 0; i < e->n_documents; i++) {
+        const ps_wl_document *d = &e->documents[i];
+        if (!d->number.len)
+            continue; /* pattern only: kept in the record, matched elsewhere */
+        ps_buf_reserve(&k->bytes, 2 * d->number.len + 2);
+        char *canon = k->bytes.data + k->bytes.len;
+        size_t len = ps_docnum_canonical(d->number.ptr, d->number.len, canon);
+        if (len == 0 || len > max_key) {
+            if (!strict)
+                continue;
+            if (len == 0)
+                return set_err(err, errlen, PS_STORE_INVALID,
+                               "documents[%u].number: has no letters or digits", i);
+            return set_err(err, errlen, PS_STORE_INVALID,
+                           "documents[%u].number: longer than %zu characters", i, max_key);
+        }
+        ps_docnum_confusable(d->number.ptr, d->number.len, canon + len);
+        if (k->n == k->cap) {
+            uint32_t cap = k->cap ? 2 * k->cap : 8;
+            doc_key *items = realloc(k->items, cap * sizeof *items);
+            if (!items)
+                return set_err(err, errlen, PS_STORE_IO, "out of memory");
+            k->items = items;
+            k->cap = cap;
+        }
+        doc_key *dk = &k->items[k->n++];
+        dk->off = k->bytes.len;
+        dk->len = (uint16_t)len;
+        dk->doc = (uint16_t)i;
+        memset(dk->issuer, 0, 3);
+        const char *a3 = d->issuer.len ? ps_country_alpha3(d->issuer.ptr, d->issuer.len) : NULL;
+        if (a3)
+            memcpy(dk->issuer, a3, 3);
+        k->bytes.len += 2 * len;
+    }
+    return PS_STORE_OK;
+}
+
+/* ---- the writer ---- */
+
+typedef struct list_slot {
+    ps_list_info info;
+    bool dirty;
+} list_slot;
+
+struct ps_store_writer {
+    ps_store *s;
+    MDB_txn *txn;        /* NULL once a commit failed */
+    bool broken;         /* an LMDB error left txn unusable: only abort remains */
+    uint64_t next_entry; /* cached meta next_entry, written back before every commit */
+    bool next_dirty;
+    list_slot *lists; /* lists read or changed in this transaction */
+    uint32_t n_lists, cap_lists, last_list;
+    ps_buf key;        /* entries key: list \0 id */
+    ps_buf val;        /* record value being written */
+    doc_keys new_keys; /* the entry's document keys */
+    doc_keys old_keys; /* the replaced or deleted entry's document keys */
+    ps_arena arena;    /* decoding old records */
+};
+
+static int writer_usable(ps_store_writer *w, char *err, size_t errlen)
+{
+    if (!w->txn)
+        return set_err(err, errlen, PS_STORE_IO,
+                       "the writer has no transaction (an earlier commit or begin failed)");
+    if (w->broken)
+        return set_err(err, errlen, PS_STORE_IO,
+                       "an earlier store error ended this transaction; abort the writer");
+    return PS_STORE_OK;
+}
+
+/* Starts w's transaction and loads next_entry. */
+static int writer_start(ps_store_writer *w, char *err, size_t errlen)
+{
+    w->n_lists = 0;
+    w->last_list = 0;
+    w->broken = false;
+    w->next_dirty = false;
+    int rc = txn_begin(w->s, 0, &w->txn);
+    if (rc != 0) {
+        w->txn = NULL;
+        return mdb_fail(rc, "starting a write transaction", err, errlen);
+    }
+    MDB_val k = {10, "next_entry"}, v;
+    rc = mdb_get(w->txn, w->s->meta, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        w->next_entry = 1;
+    } else if (rc == 0 && v.mv_size == 8) {
+        w->next_entry = get_le64(v.mv_data);
+    } else {
+        mdb_txn_abort(w->txn);
+        w->txn = NULL;
+        return rc ? mdb_fail(rc, "reading next_entry", err, errlen)
+                  : set_err(err, errlen, PS_STORE_IO, "meta next_entry is corrupt");
+    }
+    return PS_STORE_OK;
+}
+
+/* Writes the cached list infos and next_entry into the transaction. */
+static int writer_flush(ps_store_writer *w, char *err, size_t errlen)
+{
+    for (uint32_t i = 0; i < w->n_lists; i++) {
+        list_slot *sl = &w->lists[i];
+        if (!sl->dirty)
+            continue;
+        unsigned char b[LIST_VALUE_SIZE];
+        pack_list(b, &sl->info);
+        MDB_val k = {strlen(sl->info.name), sl->info.name}, v = {sizeof b, b};
+        int rc = mdb_put(w->txn, w->s->lists, &k, &v, 0);
+        if (rc != 0) {
+            w->broken = true;
+            return mdb_fail(rc, "writing list metadata", err, errlen);
+        }
+        sl->dirty = false;
+    }
+    if (w->next_dirty) {
+        unsigned char b[8];
+        put_le64(b, w->next_entry);
+        MDB_val k = {10, "next_entry"}, v = {8, b};
+        int rc = mdb_put(w->txn, w->s->meta, &k, &v, 0);
+        if (rc != 0) {
+            w->broken = true;
+            return mdb_fail(rc, "writing next_entry", err, errlen);
+        }
+        w->next_dirty = false;
+    }
+    return PS_STORE_OK;
+}
+
+static void writer_free(ps_store_writer *w)
+{
+    free(w->lists);
+    ps_buf_free(&w->key);
+    ps_buf_free(&w->val);
+    doc_keys_free(&w->new_keys);
+    doc_keys_free(&w->old_keys);
+    ps_arena_free(&w->arena);
+    free(w);
+}
+
+int ps_store_writer_begin(ps_store *s, ps_store_writer **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!s->writable)
+        return set_err(err, errlen, PS_STORE_IO, "the store was opened read-only");
+    ps_store_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return set_err(err, errlen, PS_STORE_IO, "out of memory");
+    w->s = s;
+    ps_buf_init(&w->key);
+    ps_buf_init(&w->val);
+    ps_buf_init(&w->new_keys.bytes);
+    ps_buf_init(&w->old_keys.bytes);
+    ps_arena_init(&w->arena);
+    int code = writer_start(w, err, errlen);
+    if (code != PS_STORE_OK) {
+        writer_free(w);
+        return code;
+    }
+    *out = w;
+    return PS_STORE_OK;
+}
+
+/* A list name that can be a key of lists and the first part of an entries key. */
+static int check_list_name(ps_str list, char *err, size_t errlen)
+{
+    if (list.len == 0)
+        return set_err(err, errlen, PS_STORE_INVALID, "list: is required");
+    if (list.len >= sizeof(((ps_list_info *)0)->name))
+        return set_err(err, errlen, PS_STORE_INVALID, "list: longer than %zu bytes",
+                       sizeof(((ps_list_info *)0)->name) - 1);
+    if (memchr(list.ptr, '\0', list.len))
+        return set_err(err, errlen, PS_STORE_INVALID, "list: contains a NUL character");
+    return PS_STORE_OK;
+}
+
+/* The cached info of list, read from the store or, for a new list, made with defaults. */
+static int writer_list(ps_store_writer *w, ps_str list, list_slot **out, char *err, size_t errlen)
+{
+    if (w->last_list < w->n_lists) {
+        list_slot *sl = &w->lists[w->last_list];
+        if (strlen(sl->info.name) == list.len && memcmp(sl->info.name, list.ptr, list.len) == 0) {
+            *out = sl;
+            return PS_STORE_OK;
+        }
+    }
+    for (uint32_t i = 0; i < w->n_lists; i++) {
+        list_slot *sl = &w->lists[i];
+        if (strlen(sl->info.name) == list.len && memcmp(sl->info.name, list.ptr, list.len) == 0) {
+            w->last_list = i;
+            *out = sl;
+            return PS_STORE_OK;
+        }
+    }
+    if (w->n_lists == w->cap_lists) {
+        uint32_t cap = w->cap_lists ? 2 * w->cap_lists : 8;
+        list_slot *grown = realloc(w->lists, cap * sizeof *grown);
+        if (!grown)
+            return set_err(err, errlen, PS_STORE_IO, "out of memory");
+        w->lists = grown;
+        w->cap_lists = cap;
+    }
+    list_slot *sl = &w->lists[w->n_lists];
+    memset(sl, 0, sizeof *sl);
+    MDB_val k = {list.len, (void *)list.ptr}, v;
+    int rc = mdb_get(w->txn, w->s->lists, &k, &v);
+    if (rc == 0) {
+        if (!unpack_list(&k, &v, &sl->info))
+            return set_err(err, errlen, PS_STORE_IO, "list '%.*s': metadata is corrupt",
+                           (int)list.len, list.ptr);
+    } else if (rc == MDB_NOTFOUND) {
+        memcpy(sl->info.name, list.ptr, list.len);
+        sl->info.action = DEFAULT_ACTION;
+        sl->info.threshold = DEFAULT_THRESHOLD;
+        sl->dirty = true;
+    } else {
+        return mdb_fail(rc, "reading list metadata", err, errlen);
+    }
+    w->last_list = w->n_lists++;
+    *out = sl;
+    return PS_STORE_OK;
+}
+
+/* Reads and decodes record n and collects its document keys into w->old_keys (copies, so
+ * they survive the writes that follow). */
+static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errlen)
+{
+    size_t kn = (size_t)n;
+    MDB_val k = {sizeof kn, &kn}, v;
+    int rc = mdb_get(w->txn, w->s->records, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return set_err(err, errlen, PS_STORE_IO, "entry %llu has no record (store is corrupt)",
+                       (unsigned long long)n);
+    if (rc != 0)
+        return mdb_fail(rc, "reading a record", err, errlen);
+    if (v.mv_size < 8)
+        return set_err(err, errlen, PS_STORE_IO, "record %llu is corrupt", (unsigned long long)n);
+    ps_arena_reset(&w->arena);
+    ps_wl_entry old;
+    char why[128];
+    if (ps_entry_decode((const char *)v.mv_data + 8, v.mv_size - 8, &w->arena, &old, why,
+                        sizeof why) != PS_STORE_OK)
+        return set_err(err, errlen, PS_STORE_IO, "record %llu: %s", (unsigned long long)n, why);
+    return doc_keys_collect(&w->old_keys, &old, w->s->max_key, false, err, errlen);
+}
+
+/* Adds (add = true) or removes one entry's index records. */
+static int index_apply(ps_store_writer *w, const doc_keys *keys, uint64_t n, bool add, char *err,
+                       size_t errlen)
+{
+    for (uint32_t i = 0; i < keys->n; i++) {
+        const doc_key *dk = &keys->items[i];
+        unsigned char ref[DOC_VALUE_SIZE];
+        pack_doc_ref(ref, n, dk->doc, dk->issuer);
+        for (int cf = 0; cf < 2; cf++) {
+            MDB_val k = {dk->len, keys->bytes.data + dk->off + (cf ? dk->len : 0)};
+            MDB_val v = {sizeof ref, ref};
+            MDB_dbi dbi = cf ? w->s->docs_cf : w->s->docs;
+            int rc = add ? mdb_put(w->txn, dbi, &k, &v, 0) : mdb_del(w->txn, dbi, &k, &v);
+            if (rc != 0 && rc != MDB_NOTFOUND && rc != MDB_KEYEXIST) {
+                w->broken = true;
+                return mdb_fail(
+                    rc, add ? "adding a document index record" : "removing a document index record",
+                    err, errlen);
+            }
+        }
+    }
+    return PS_STORE_OK;
+}
+
+static int put_delete(ps_store_writer *w, const ps_wl_entry *e, ps_import_counts *counts, char *err,
+                      size_t errlen)
+{
+    MDB_val k = {w->key.len, w->key.data}, v;
+    int rc = mdb_get(w->txn, w->s->entries, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        counts->missing++;
+        return PS_STORE_OK;
+    }
+    if (rc != 0)
+        return mdb_fail(rc, "reading entries", err, errlen);
+    if (v.mv_size != ENTRY_VALUE_SIZE)
+        return set_err(err, errlen, PS_STORE_IO, "entries value for '%.*s' is corrupt",
+                       (int)e->id.len, e->id.ptr);
+    uint64_t n = get_le64(v.mv_data);
+    int code = load_old_keys(w, n, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    list_slot *sl;
+    code = writer_list(w, e->list, &sl, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+
+    /* Writes from here on. */
+    code = index_apply(w, &w->old_keys, n, false, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    size_t kn = (size_t)n;
+    MDB_val rk = {sizeof kn, &kn};
+    rc = mdb_del(w->txn, w->s->records, &rk, NULL);
+    if (rc == 0)
+        rc = mdb_del(w->txn, w->s->entries, &k, NULL);
+    if (rc != 0) {
+        w->broken = true;
+        return mdb_fail(rc, "deleting an entry", err, errlen);
+    }
+    sl->info.version++;
+    if (sl->info.entries)
+        sl->info.entries--;
+    sl->dirty = true;
+    counts->deleted++;
+    return PS_STORE_OK;
+}
+
+int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
+                 ps_import_counts *counts, char *err, size_t errlen)
+{
+    int code = writer_usable(w, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    code = check_list_name(e->list, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    if (e->id.len == 0)
+        return set_err(err, errlen, PS_STORE_INVALID, "id: is required");
+    if (e->list.len + 1 + e->id.len > w->s->max_key)
+        return set_err(err, errlen, PS_STORE_INVALID, "id: longer than %zu bytes",
+                       w->s->max_key - 1 - e->list.len);
+    w->key.len = 0;
+    ps_buf_append(&w->key, e->list.ptr, e->list.len);
+    ps_buf_putc(&w->key, '\0');
+    ps_buf_append(&w->key, e->id.ptr, e->id.len);
+
+    if (e->deleted)
+        return put_delete(w, e, counts, err, errlen);
+
+    /* Validate and encode everything before the first write. */
+    w->val.len = 0;
+    ps_buf_append(&w->val, "\0\0\0\0\0\0\0\0", 8); /* list version, set below */
+    code = ps_entry_encode(e, &w->val, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    code = doc_keys_collect(&w->new_keys, e, w->s->max_key, true, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+
+    MDB_val k = {w->key.len, w->key.data}, v;
+    int rc = mdb_get(w->txn, w->s->entries, &k, &v);
+    uint64_t n;
+    bool exists = rc == 0;
+    if (exists) {
+        if (v.mv_size != ENTRY_VALUE_SIZE)
+            return set_err(err, errlen, PS_STORE_IO, "entries value for '%.*s' is corrupt",
+                           (int)e->id.len, e->id.ptr);
+        n = get_le64(v.mv_data);
+        if (get_le64((const unsigned char *)v.mv_data + 8) == line_hash) {
+            counts->unchanged++;
+            return PS_STORE_OK;
+        }
+        code = load_old_keys(w, n, err, errlen);
+        if (code != PS_STORE_OK)
+            return code;
+    } else if (rc == MDB_NOTFOUND) {
+        n = w->next_entry;
+    } else {
+        return mdb_fail(rc, "reading entries", err, errlen);
+    }
+    list_slot *sl;
+    code = writer_list(w, e->list, &sl, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+
+    /* Writes from here on. */
+    if (exists) {
+        code = index_apply(w, &w->old_keys, n, false, err, errlen);
+        if (code != PS_STORE_OK)
+            return code;
+    }
+    put_le64((unsigned char *)w->val.data, sl->info.version + 1);
+    size_t kn = (size_t)n;
+    MDB_val rk = {sizeof kn, &kn}, rv = {w->val.len, w->val.data};
+    rc = mdb_put(w->txn, w->s->records, &rk, &rv, exists ? 0 : MDB_APPEND);
+    if (rc == 0) {
+        unsigned char ev[ENTRY_VALUE_SIZE];
+        put_le64(ev, n);
+        put_le64(ev + 8, line_hash);
+        MDB_val evv = {sizeof ev, ev};
+        rc = mdb_put(w->txn, w->s->entries, &k, &evv, 0);
+    }
+    if (rc != 0) {
+        w->broken = true;
+        return mdb_fail(rc, "writing an entry", err, errlen);
+    }
+    code = index_apply(w, &w->new_keys, n, true, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+
+    sl->info.version++;
+    sl->dirty = true;
+    if (exists) {
+        counts->updated++;
+    } else {
+        sl->info.entries++;
+        w->next_entry++;
+        w->next_dirty = true;
+        counts->inserted++;
+    }
+    return PS_STORE_OK;
+}
+
+int ps_store_set_list(ps_store_writer *w, const char *list, ps_action action, float threshold,
+                      char *err, size_t errlen)
+{
+    int code = writer_usable(w, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    ps_str name = {list, list ? strlen(list) : 0};
+    code = check_list_name(name, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    if ((int)action < PS_ACTION_NONE || action > PS_ACTION_NOTIFY)
+        return set_err(err, errlen, PS_STORE_INVALID, "action: must be no_board, refer or notify");
+    if (isnan(threshold) || threshold > 1.0f)
+        return set_err(err, errlen, PS_STORE_INVALID, "threshold: must be between 0 and 1");
+    list_slot *sl;
+    code = writer_list(w, name, &sl, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    bool changed = sl->info.version == 0; /* a new list */
+    if (action != PS_ACTION_NONE && sl->info.action != action) {
+        sl->info.action = action;
+        changed = true;
+    }
+    if (threshold >= 0.0f && sl->info.threshold != threshold) {
+        sl->info.threshold = threshold;
+        changed = true;
+    }
+    if (changed) {
+        sl->info.version++;
+        sl->dirty = true;
+    }
+    return PS_STORE_OK;
+}
+
+/* Flushes the caches and commits; w->txn is NULL afterwards. */
+static int writer_commit_txn(ps_store_writer *w, char *err, size_t errlen)
+{
+    int code = writer_usable(w, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    code = writer_flush(w, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    int rc = mdb_txn_commit(w->txn);
+    w->txn = NULL; /* committed or, on failure, freed by LMDB */
+    if (rc != 0)
+        return mdb_fail(rc, "committing", err, errlen);
+    return PS_STORE_OK;
+}
+
+int ps_store_writer_checkpoint(ps_store_writer *w, char *err, size_t errlen)
+{
+    int code = writer_commit_txn(w, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    /* Another writer may get in between the two transactions: start with empty caches. */
+    return writer_start(w, err, errlen);
+}
+
+int ps_store_writer_commit(ps_store_writer *w, char *err, size_t errlen)
+{
+    int code = writer_commit_txn(w, err, errlen);
+    if (code != PS_STORE_OK) {
+        ps_store_writer_abort(w);
+        return code;
+    }
+    writer_free(w);
+    return PS_STORE_OK;
+}
+
+void ps_store_writer_abort(ps_store_writer *w)
+{
+    if (!w)
+        return;
+    if (w->txn)
+        mdb_txn_abort(w->txn);
+    writer_free(w);
+}
+
+/* ---- snapshots ---- */
+
+struct ps_snapshot {
+    ps_store *s;
+    MDB_txn *txn;
+    MDB_cursor *docs_cur[2]; /* docs, docs_cf; opened on first use */
+};
+
+int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    ps_snapshot *snap = calloc(1, sizeof *snap);
+    if (!snap)
+        return set_err(err, errlen, PS_STORE_IO, "out of memory");
+    snap->s = s;
+    int rc = txn_begin(s, MDB_RDONLY, &snap->txn);
+    if (rc != 0) {
+        free(snap);
+        return mdb_fail(rc, "starting a snapshot", err, errlen);
+    }
+    *out = snap;
+    return PS_STORE_OK;
+}
+
+void ps_snapshot_end(ps_snapshot *snap)
+{
+    if (!snap)
+        return;
+    for (int i = 0; i < 2; i++)
+        if (snap->docs_cur[i])
+            mdb_cursor_close(snap->docs_cur[i]);
+    mdb_txn_abort(snap->txn);
+    free(snap);
+}
+
+uint32_t ps_snapshot_lists(ps_snapshot *snap, ps_list_info *out, uint32_t cap)
+{
+    MDB_cursor *cur;
+    if (mdb_cursor_open(snap->txn, snap->s->lists, &cur) != 0)
+        return 0;
+    uint32_t n = 0;
+    MDB_val k, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    while (rc == 0 && n < cap) {
+        if (unpack_list(&k, &v, &out[n]))
+            n++;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    return n;
+}
+
+int ps_snapshot_list(ps_snapshot *snap, const char *name, ps_list_info *out)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len >= sizeof out->name)
+        return PS_STORE_NOT_FOUND;
+    MDB_val k = {len, (void *)name}, v;
+    int rc = mdb_get(snap->txn, snap->s->lists, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return PS_STORE_NOT_FOUND;
+    if (rc != 0)
+        return PS_STORE_IO;
+    return unpack_list(&k, &v, out) ? PS_STORE_OK : PS_STORE_IO;
+}
+
+int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
+                     void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx)
+{
+    if (key_len == 0 || key_len > snap->s->max_key)
+        return PS_STORE_OK; /* no such key can be stored */
+    int which = confusable ? 1 : 0;
+    if (!snap->docs_cur[which]) {
+        MDB_dbi dbi = confusable ? snap->s->docs_cf : snap->s->docs;
+        if (mdb_cursor_open(snap->txn, dbi, &snap->docs_cur[which]) != 0) {
+            snap->docs_cur[which] = NULL;
+            return PS_STORE_IO;
+        }
+    }
+    MDB_cursor *cur = snap->docs_cur[which];
+    MDB_val k = {key_len, (void *)key}, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+    while (rc == 0) {
+        if (v.mv_size == DOC_VALUE_SIZE) {
+            ps_doc_ref ref;
+            unpack_doc_ref(v.mv_data, &ref);
+            fn(ctx, &ref);
+        }
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+    }
+    return rc == MDB_NOTFOUND ? PS_STORE_OK : PS_STORE_IO;
+}
+
+/* Splits a records value into its version and decodes the entry. */
+static int decode_record(const MDB_val *v, ps_arena *arena, ps_wl_entry *out,
+                         uint64_t *entry_version)
+{
+    if (v->mv_size < 8)
+        return PS_STORE_IO;
+    if (entry_version)
+        *entry_version = get_le64(v->mv_data);
+    char why[128];
+    if (ps_entry_decode((const char *)v->mv_data + 8, v->mv_size - 8, arena, out, why,
+                        sizeof why) != PS_STORE_OK)
+        return PS_STORE_IO;
+    return PS_STORE_OK;
+}
+
+int ps_snapshot_entry(ps_snapshot *snap, uint64_t n, ps_arena *arena, ps_wl_entry *out,
+                      uint64_t *entry_version)
+{
+    size_t kn = (size_t)n;
+    MDB_val k = {sizeof kn, &kn}, v;
+    int rc = mdb_get(snap->txn, snap->s->records, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return PS_STORE_NOT_FOUND;
+    if (rc != 0)
+        return PS_STORE_IO;
+    return decode_record(&v, arena, out, entry_version);
+}
+
+int ps_snapshot_find(ps_snapshot *snap, ps_str list, ps_str id, uint64_t *entry)
+{
+    size_t len = list.len + 1 + id.len;
+    if (list.len == 0 || id.len == 0 || len > snap->s->max_key)
+        return PS_STORE_NOT_FOUND;
+    char key[len];
+    memcpy(key, list.ptr, list.len);
+    key[list.len] = '\0';
+    memcpy(key + list.len + 1, id.ptr, id.len);
+    MDB_val k = {len, key}, v;
+    int rc = mdb_get(snap->txn, snap->s->entries, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return PS_STORE_NOT_FOUND;
+    if (rc != 0 || v.mv_size != ENTRY_VALUE_SIZE)
+        return PS_STORE_IO;
+    *entry = get_le64(v.mv_data);
+    return PS_STORE_OK;
+}
+
+int ps_snapshot_foreach_entry(ps_snapshot *snap,
+                              int (*fn)(void *ctx, uint64_t n, const ps_wl_entry *e,
+                                        uint64_t entry_version),
+                              void *ctx)
+{
+    MDB_cursor *cur;
+    if (mdb_cursor_open(snap->txn, snap->s->records, &cur) != 0)
+        return PS_STORE_IO;
+    ps_arena arena;
+    ps_arena_init(&arena);
+    int result = PS_STORE_OK;
+    MDB_val k, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    while (rc == 0) {
+        ps_arena_reset(&arena);
+        ps_wl_entry e;
+        uint64_t version;
+        size_t n;
+        memcpy(&n, k.mv_data, sizeof n);
+        if (decode_record(&v, &arena, &e, &version) != PS_STORE_OK) {
+            result = PS_STORE_IO;
+            break;
+        }
+        result = fn(ctx, n, &e, version);
+        if (result != 0)
+            break;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    if (result == PS_STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
+        result = PS_STORE_IO;
+    mdb_cursor_close(cur);
+    ps_arena_free(&arena);
+    return result;
+}

@@ -1,0 +1,119 @@
+/* paxscreen/store.h — the alert store: named watchlists, their entries and the indexes
+ * screening reads, all in one LMDB environment (a directory holding data.mdb).
+ *
+ * Readers work on a snapshot (one LMDB read transaction): every lookup in it sees one
+ * consistent state of every list, and updates never pause it. Writes go through one writer at
+ * a time (LMDB's single writer); an import commits every few thousand lines, so a batch
+ * screened meanwhile sees the lists before or after a commit, never half of one.
+ *
+ * Layout (named databases):
+ *   lists    list name -> ps_list_info (default action, threshold, version, entry count)
+ *   entries  list \0 id -> entry number (u64) and the hash of the line it came from
+ *   records  entry number -> the entry, encoded (entry_codec.c), with its list version
+ *   docs     canonical document number -> (entry number, document index, issuer alpha-3)
+ *   docs_cf  confusable-folded number -> the same
+ * Every function returns 0 or an error code (PS_STORE_*) and, on error, a message in err. */
+#ifndef PAXSCREEN_STORE_H
+#define PAXSCREEN_STORE_H
+
+#include "paxscreen/watchlist.h"
+
+enum {
+    PS_STORE_OK = 0,
+    PS_STORE_NOT_FOUND = 1,
+    PS_STORE_IO = 2,      /* LMDB or file system error; err has LMDB's message */
+    PS_STORE_INVALID = 3, /* an entry that cannot be stored (too large, bad field) */
+    PS_STORE_FULL = 4,    /* the map size is exhausted */
+};
+
+typedef struct ps_store ps_store;
+
+/* Opens (creating when writable and absent) the store in dir. A process opens a given store
+ * once and shares the handle between threads (LMDB's rule: a second open of the same
+ * environment in one process breaks its locks). A read-only handle allows only snapshots. */
+int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, size_t errlen);
+void ps_store_close(ps_store *s);
+
+typedef struct ps_list_info {
+    char name[64];
+    ps_action action;   /* default action for the list's hits */
+    float threshold;    /* match score a person hit must reach (0..1) */
+    uint64_t version;   /* increases with every change to the list */
+    uint64_t entries;   /* entries currently in the list */
+} ps_list_info;
+
+/* ---- writing ---- */
+
+typedef struct ps_store_writer ps_store_writer;
+
+typedef struct ps_import_counts {
+    uint64_t inserted, updated, unchanged, deleted, missing; /* missing: delete of absent id */
+} ps_import_counts;
+
+int ps_store_writer_begin(ps_store *s, ps_store_writer **out, char *err, size_t errlen);
+/* Upserts an entry by list + id (deleted entries are removed). line_hash identifies the
+ * entry's source text: an entry whose hash has not changed is left alone (counted unchanged,
+ * the list version does not move). A list seen for the first time is created with action
+ * refer and threshold 0.85 unless ps_store_set_list said otherwise. */
+int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
+                 ps_import_counts *counts, char *err, size_t errlen);
+/* Sets a list's default action and threshold (creating the list if needed). PS_ACTION_NONE
+ * keeps the list's action and a negative threshold keeps its threshold (a new list gets refer
+ * and 0.85); an action out of range or a threshold above 1 (or NaN) is PS_STORE_INVALID. */
+int ps_store_set_list(ps_store_writer *w, const char *list, ps_action action, float threshold,
+                      char *err, size_t errlen);
+/* Commits what was written so far and starts a new transaction (imports call this every few
+ * thousand lines). */
+int ps_store_writer_checkpoint(ps_store_writer *w, char *err, size_t errlen);
+/* Commits and ends the writer (on failure too: what was not committed is lost); abort throws
+ * away everything since the last checkpoint. After any other call fails with PS_STORE_IO or
+ * PS_STORE_FULL the transaction is dead: only abort remains. PS_STORE_INVALID from
+ * ps_store_put changes nothing, and the writer goes on. One writer at a time per store. */
+int ps_store_writer_commit(ps_store_writer *w, char *err, size_t errlen);
+void ps_store_writer_abort(ps_store_writer *w);
+
+/* ---- reading ---- */
+
+typedef struct ps_snapshot ps_snapshot;
+
+/* A snapshot is an LMDB read transaction (the environment is opened with MDB_NOTLS): it may be
+ * used by one thread at a time, may move between threads, and a thread may hold several
+ * (and a writer) at once. Keep snapshots short-lived: pages a snapshot can still see are not
+ * reused by writers, so a forgotten snapshot makes the file grow. */
+int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen);
+void ps_snapshot_end(ps_snapshot *snap);
+
+/* Lists, in name order; returns how many were written to out (at most cap). */
+uint32_t ps_snapshot_lists(ps_snapshot *snap, ps_list_info *out, uint32_t cap);
+int ps_snapshot_list(ps_snapshot *snap, const char *name, ps_list_info *out);
+
+/* One document index record. */
+typedef struct ps_doc_ref {
+    uint64_t entry;     /* entry number */
+    uint16_t document;  /* index into the entry's documents */
+    char issuer[4];     /* alpha-3 or "" */
+} ps_doc_ref;
+
+/* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
+ * entry number order. Returns PS_STORE_OK whether or not the key was there. */
+int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
+                     void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
+
+/* Decodes entry number n; strings point into the snapshot (valid until ps_snapshot_end),
+ * arrays are allocated in arena. *list_version is the entry's list version when it was last
+ * written (the entry's own version). */
+int ps_snapshot_entry(ps_snapshot *snap, uint64_t n, ps_arena *arena, ps_wl_entry *out,
+                      uint64_t *entry_version);
+
+/* The entry number of list + id, or PS_STORE_NOT_FOUND. */
+int ps_snapshot_find(ps_snapshot *snap, ps_str list, ps_str id, uint64_t *entry);
+
+/* Calls fn for every entry of every list in entry number order (for building in-memory
+ * indexes). The entry's strings point into the snapshot; its arrays live only until fn
+ * returns. A non-zero return from fn stops the walk and is returned. */
+int ps_snapshot_foreach_entry(ps_snapshot *snap,
+                              int (*fn)(void *ctx, uint64_t n, const ps_wl_entry *e,
+                                        uint64_t entry_version),
+                              void *ctx);
+
+#endif
