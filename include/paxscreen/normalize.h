@@ -2,10 +2,11 @@
  * Latin tokens, document numbers into canonical keys, countries into alpha-3 codes.
  *
  * Names: any script and case (UTF-8) in; tokens of A-Z out. ICAO Doc 9303 Part 3
- * transliteration comes first (Latin with diacritics, Cyrillic, Greek, Arabic — paxlst.md
- * §6.2), then ICU's general transliterator for every other script. Where ICAO allows two
- * spellings (Ä as AE or A, Ü as UE or U, Ñ as N), the name gets both: the primary form follows
- * the ICAO table, the alternate form drops the diacritic. Titles and honorifics are removed
+ * transliteration comes first (Latin with diacritics, Cyrillic, Greek — paxlst.md §6.2); Arabic
+ * goes through ICU's Arabic-Latin with small corrections (the ICAO X-digraph scheme is never
+ * what a passport name shows); ICU's general transliterator handles every other script. Where
+ * two spellings are accepted (Ä as AE or A; Russian or Ukrainian readings of Cyrillic), the name
+ * gets both: the primary form follows the ICAO table, the alternate the other reading. Titles and honorifics are removed
  * as whole tokens only (ELIZABETH stays ELIZABETH); particles (AL, EL, BIN, IBN, VAN, DER, DE,
  * DA, DI, LA, ...) are kept as tokens and flagged, so a matcher can try them joined, split
  * or dropped.
@@ -44,7 +45,9 @@ typedef struct ps_name_form {
 
 typedef struct ps_name_norm {
     ps_name_form primary;   /* ICAO 9303 transliteration */
-    ps_name_form alternate; /* diacritics dropped instead; same as primary when no choice */
+    ps_name_form alternate; /* the other accepted reading: diacritics dropped instead of the
+                               ICAO digraph (MULLER), or another language's Cyrillic or Greek
+                               reading (SERHII for Сергій); same as primary when no choice */
     bool has_alternate;     /* alternate differs from primary */
     bool transliterated;    /* a non-Latin script was transliterated */
     bool truncated;         /* more tokens or bytes than fit: the rest was dropped */
@@ -52,6 +55,11 @@ typedef struct ps_name_norm {
 
 /* Normalizes one name part (a surname, the given names, or a full name). */
 void ps_name_normalize(const char *utf8, size_t len, ps_name_norm *out);
+
+/* Closes the calling thread's transliterator (the next ps_name_normalize that needs one makes
+ * it again). A thread's transliterator is also closed when the thread exits; call this before
+ * ICU's u_cleanup(), e.g. at the end of a test run. */
+void ps_normalize_cleanup(void);
 
 /* Document number keys; out must hold len + 1 bytes. Return the key length. */
 size_t ps_docnum_canonical(const char *p, size_t len, char *out);
