@@ -4,7 +4,7 @@
  * (0.85). Two issuers that are both known and differ are not a hit: the same number from
  * another state is another document. One hit per entry and traveller document. */
 #include "paxscreen/normalize.h"
-#include "paxscreen/screen.h"
+#include "screen_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,16 +66,7 @@ static int report(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index,
     h.action = e.action;
     h.score = score;
     h.traveller = t;
-    char list[64];
-    size_t n = e.list.len < sizeof list - 1 ? e.list.len : sizeof list - 1;
-    memcpy(list, e.list.ptr, n);
-    list[n] = '\0';
-    ps_list_info info;
-    if (ps_snapshot_list(snap, list, &info) == PS_STORE_OK) {
-        h.threshold = info.threshold;
-        if (h.action == PS_ACTION_NONE)
-            h.action = info.action;
-    }
+    ps_screen_list_defaults(snap, e.list, &h);
     const ps_document *td = &t->documents[doc_index];
     h.document.traveller_document = doc_index;
     h.document.match = match;
@@ -119,11 +110,9 @@ static int lookup(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index, 
     return PS_STORE_OK;
 }
 
-int ps_screen_traveller(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
+int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
                         ps_hit_fn fn, void *ctx, ps_screen_counts *counts)
 {
-    if (counts)
-        counts->travellers++;
     for (uint32_t i = 0; i < t->n_documents; i++) {
         const ps_document *d = &t->documents[i];
         if (!d->number.len || d->number.len > 64)

@@ -11,6 +11,7 @@
  *   docs     canonical number -> u64 BE entry, u16 BE document index, char[3] issuer alpha-3
  *            (NUL padded)                                  (MDB_DUPSORT|MDB_DUPFIXED, 13 bytes)
  *   docs_cf  confusable-folded number -> the same
+ *   names, name_forms  the name index, written by store_names.c (see there)
  * The index values are big-endian so LMDB's byte order of duplicates is entry number order.
  *
  * Invariants, kept by every put and delete within one write transaction:
@@ -28,10 +29,11 @@
 #include "paxscreen/store.h"
 
 #include "entry_codec.h"
+#include "name_keys.h"
 #include "paxscreen/normalize.h"
+#include "store_internal.h"
 
 #include <errno.h>
-#include <lmdb.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +42,7 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT      1u
+#define STORE_LAYOUT      2u /* 2: names and name_forms */
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -49,12 +51,6 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 #define DEFAULT_ACTION    PS_ACTION_REFER
 #define DEFAULT_THRESHOLD 0.85f
 
-struct ps_store {
-    MDB_env *env;
-    MDB_dbi meta, lists, entries, records, docs, docs_cf;
-    bool writable;
-    size_t max_key; /* LMDB's key size limit (511 by default) */
-};
 
 /* ---- errors ---- */
 
@@ -181,6 +177,8 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"records", MDB_INTEGERKEY, &s->records},
         {"docs", MDB_DUPSORT | MDB_DUPFIXED, &s->docs},
         {"docs_cf", MDB_DUPSORT | MDB_DUPFIXED, &s->docs_cf},
+        {"names", MDB_DUPSORT | MDB_DUPFIXED, &s->names},
+        {"name_forms", MDB_INTEGERKEY, &s->name_forms},
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
@@ -246,7 +244,7 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
     s->writable = writable;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 8);
+        rc = mdb_env_set_maxdbs(s->env, 10);
     if (rc == 0)
         rc = mdb_env_set_mapsize(s->env, STORE_MAP_SIZE);
     if (rc == 0)
@@ -395,6 +393,8 @@ struct ps_store_writer {
     ps_buf val;        /* record value being written */
     doc_keys new_keys; /* the entry's document keys */
     doc_keys old_keys; /* the replaced or deleted entry's document keys */
+    ps_buf new_forms;  /* the entry's normalized names (name_keys.h block) */
+    ps_buf old_forms;  /* a copy of the replaced or deleted entry's block */
     ps_arena arena;    /* decoding old records */
 };
 
@@ -474,6 +474,8 @@ static void writer_free(ps_store_writer *w)
     ps_buf_free(&w->val);
     doc_keys_free(&w->new_keys);
     doc_keys_free(&w->old_keys);
+    ps_buf_free(&w->new_forms);
+    ps_buf_free(&w->old_forms);
     ps_arena_free(&w->arena);
     free(w);
 }
@@ -491,6 +493,8 @@ int ps_store_writer_begin(ps_store *s, ps_store_writer **out, char *err, size_t 
     ps_buf_init(&w->val);
     ps_buf_init(&w->new_keys.bytes);
     ps_buf_init(&w->old_keys.bytes);
+    ps_buf_init(&w->new_forms);
+    ps_buf_init(&w->old_forms);
     ps_arena_init(&w->arena);
     int code = writer_start(w, err, errlen);
     if (code != PS_STORE_OK) {
@@ -581,7 +585,11 @@ static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errle
     if (ps_entry_decode((const char *)v.mv_data + 8, v.mv_size - 8, &w->arena, &old, why,
                         sizeof why) != PS_STORE_OK)
         return set_err(err, errlen, PS_STORE_IO, "record %llu: %s", (unsigned long long)n, why);
-    return doc_keys_collect(&w->old_keys, &old, w->s->max_key, false, err, errlen);
+    int code = doc_keys_collect(&w->old_keys, &old, w->s->max_key, false, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
+    rc = ps_names_copy_block(w->txn, w->s, n, &w->old_forms);
+    return rc == 0 ? PS_STORE_OK : mdb_fail(rc, "reading a name_forms record", err, errlen);
 }
 
 /* Adds (add = true) or removes one entry's index records. */
@@ -635,6 +643,11 @@ static int put_delete(ps_store_writer *w, const ps_wl_entry *e, ps_import_counts
     code = index_apply(w, &w->old_keys, n, false, err, errlen);
     if (code != PS_STORE_OK)
         return code;
+    rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, false);
+    if (rc != 0) {
+        w->broken = true;
+        return mdb_fail(rc, "removing name index records", err, errlen);
+    }
     size_t kn = (size_t)n;
     MDB_val rk = {sizeof kn, &kn};
     rc = mdb_del(w->txn, w->s->records, &rk, NULL);
@@ -710,11 +723,20 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     if (code != PS_STORE_OK)
         return code;
 
+    /* Normalizing names is the costly part: only for entries that changed. */
+    w->new_forms.len = 0;
+    ps_nf_encode(e, &w->new_forms);
+
     /* Writes from here on. */
     if (exists) {
         code = index_apply(w, &w->old_keys, n, false, err, errlen);
         if (code != PS_STORE_OK)
             return code;
+        rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, false);
+        if (rc != 0) {
+            w->broken = true;
+            return mdb_fail(rc, "removing name index records", err, errlen);
+        }
     }
     put_le64((unsigned char *)w->val.data, sl->info.version + 1);
     size_t kn = (size_t)n;
@@ -734,6 +756,11 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     code = index_apply(w, &w->new_keys, n, true, err, errlen);
     if (code != PS_STORE_OK)
         return code;
+    rc = ps_names_apply(w->txn, w->s, &w->new_forms, n, true);
+    if (rc != 0) {
+        w->broken = true;
+        return mdb_fail(rc, "writing name index records", err, errlen);
+    }
 
     sl->info.version++;
     sl->dirty = true;
@@ -829,11 +856,6 @@ void ps_store_writer_abort(ps_store_writer *w)
 
 /* ---- snapshots ---- */
 
-struct ps_snapshot {
-    ps_store *s;
-    MDB_txn *txn;
-    MDB_cursor *docs_cur[2]; /* docs, docs_cf; opened on first use */
-};
 
 int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
 {
@@ -858,6 +880,8 @@ void ps_snapshot_end(ps_snapshot *snap)
     for (int i = 0; i < 2; i++)
         if (snap->docs_cur[i])
             mdb_cursor_close(snap->docs_cur[i]);
+    if (snap->names_cur)
+        mdb_cursor_close(snap->names_cur);
     mdb_txn_abort(snap->txn);
     free(snap);
 }

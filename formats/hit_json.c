@@ -60,6 +60,35 @@ static void write_document(ps_buf *b, const ps_hit_document *d)
     ps_buf_putc(b, '}');
 }
 
+static void write_person(ps_buf *b, const ps_hit_person *p)
+{
+    bool first = true;
+    ps_buf_putc(b, '{');
+    ps_json_key(b, &first, "score");
+    ps_buf_printf(b, "%.3f", p->name_score);
+    ps_json_key(b, &first, "traveller");
+    ps_json_string(b, p->traveller_name, strlen(p->traveller_name));
+    ps_json_key(b, &first, "entry");
+    ps_json_string(b, p->entry_name_text, strlen(p->entry_name_text));
+    ps_json_key(b, &first, "entry_name");
+    ps_buf_printf(b, "%u", p->entry_name);
+    ps_json_key(b, &first, "name_type");
+    ps_buf_printf(b, "\"%s\"", ps_name_type_name(p->name_type));
+    ps_json_key(b, &first, "tokens");
+    ps_buf_putc(b, '[');
+    for (uint8_t i = 0; i < p->n_tokens; i++) {
+        const ps_hit_token *t = &p->tokens[i];
+        if (i)
+            ps_buf_putc(b, ',');
+        ps_buf_puts(b, "{\"traveller\":");
+        ps_json_string(b, t->traveller, strlen(t->traveller));
+        ps_buf_puts(b, ",\"entry\":");
+        ps_json_string(b, t->entry, strlen(t->entry));
+        ps_buf_printf(b, ",\"score\":%.3f}", t->score);
+    }
+    ps_buf_puts(b, "]}");
+}
+
 void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
 {
     const ps_traveller *t = h->traveller;
@@ -79,12 +108,41 @@ void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
     ps_buf_printf(b, "%.3f", h->score);
     ps_json_key(b, &first, "action");
     ps_buf_printf(b, "\"%s\"", ps_action_name(h->action));
+    if (h->kind == PS_HIT_PERSON) {
+        ps_json_key(b, &first, "threshold");
+        ps_buf_printf(b, "%.3f", h->threshold);
+    }
     ps_json_key(b, &first, "explanation");
     ps_buf_putc(b, '{');
     bool f2 = true;
     if (h->kind == PS_HIT_DOCUMENT) {
         ps_json_key(b, &f2, "document");
         write_document(b, &h->document);
+    }
+    if (h->kind == PS_HIT_PERSON) {
+        const ps_hit_person *p = &h->person;
+        ps_json_key(b, &f2, "name");
+        write_person(b, p);
+        if (p->birth_date) {
+            bool f3 = true;
+            ps_json_key(b, &f2, "birth_date");
+            ps_buf_putc(b, '{');
+            ps_json_key(b, &f3, "score");
+            ps_buf_printf(b, "%.2f", p->birth_date_score);
+            ps_json_key(b, &f3, "match");
+            ps_buf_printf(b, "\"%s\"", p->birth_date);
+            ps_json_kv_date(b, &f3, "traveller", &h->traveller->birth_date);
+            ps_json_kv_date(b, &f3, "entry", &p->entry_birth_date);
+            ps_buf_putc(b, '}');
+        }
+        if (p->gender) {
+            ps_json_key(b, &f2, "gender");
+            ps_buf_printf(b, "{\"match\":\"%s\"}", p->gender);
+        }
+        if (p->nationality) {
+            ps_json_key(b, &f2, "nationality");
+            ps_buf_printf(b, "{\"match\":\"%s\"}", p->nationality);
+        }
     }
     ps_buf_putc(b, '}');
     ps_json_key(b, &first, "traveller");

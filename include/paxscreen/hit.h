@@ -36,6 +36,31 @@ typedef struct ps_hit_document {
     ps_str entry_status;         /* "stolen", "lost", ... */
 } ps_hit_document;
 
+/* How a name token of the traveller met one of the entry's. */
+typedef struct ps_hit_token {
+    char traveller[32];
+    char entry[32];
+    float score; /* 0..1 */
+} ps_hit_token;
+
+#define PS_HIT_MAX_TOKENS 16
+
+typedef struct ps_hit_person {
+    uint32_t entry_name;        /* index into the entry's names */
+    ps_name_type name_type;
+    double name_score;          /* 0..1, before the other evidence */
+    char traveller_name[160];   /* normalized, tokens as compared */
+    char entry_name_text[160];
+    uint8_t n_tokens;
+    ps_hit_token tokens[PS_HIT_MAX_TOKENS];
+    const char *birth_date;     /* "exact", "partial", "swapped", "one_day", "same_year",
+                                   "near_year", "different", or NULL when one side has none */
+    double birth_date_score;
+    ps_date entry_birth_date;   /* the entry's date compared */
+    const char *gender;         /* "same", "different", or NULL */
+    const char *nationality;    /* "same", "different", or NULL */
+} ps_hit_person;
+
 typedef struct ps_hit {
     ps_hit_kind kind;
     ps_str list;
@@ -46,6 +71,7 @@ typedef struct ps_hit {
     double threshold;            /* the list's threshold (person hits) */
     const ps_traveller *traveller;
     ps_hit_document document;    /* kind == PS_HIT_DOCUMENT */
+    ps_hit_person person;        /* kind == PS_HIT_PERSON */
 } ps_hit;
 
 #endif

@@ -99,6 +99,28 @@ typedef struct ps_doc_ref {
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
 
+/* ---- the name index ----
+ * Every name of every entry is kept normalized (name_forms) and indexed by its tokens: keys
+ * are one kind byte and text ('T' token, 'S' consonant skeleton, 'V' vowel outline — see
+ * engine/name_keys.h); each value is a ps_name_ref. */
+
+typedef struct ps_name_ref {
+    uint64_t entry;
+    uint8_t name;  /* index into the entry's names */
+    uint8_t token; /* index of the token in that name's form */
+} ps_name_ref;
+
+/* How many references key has (0 when absent). */
+size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len);
+/* Calls fn for each reference under key, in entry order; stops early when fn returns false. */
+int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
+                          bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx);
+/* Entry n's normalized names (a name_keys.h block), valid until ps_snapshot_end. */
+int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data,
+                           size_t *len);
+/* The number of entries in every list (for token rarity). */
+uint64_t ps_snapshot_total_entries(ps_snapshot *snap);
+
 /* Decodes entry number n; strings point into the snapshot (valid until ps_snapshot_end),
  * arrays are allocated in arena. *list_version is the entry's list version when it was last
  * written (the entry's own version). */

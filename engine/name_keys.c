@@ -1,0 +1,177 @@
+/* engine/name_keys.c — normalized name forms (surname and given names, or a full name, into
+ * token lists with their alternate reading), their block encoding in the store, and the
+ * index keys of a token: itself, its consonant skeleton and its vowel outline (name_keys.h). */
+#include "name_keys.h"
+
+#include <string.h>
+
+/* Appends form f of a normalized part to out, copying token letters into text. */
+static void add_tokens(ps_nf_form *out, const ps_name_form *f, uint8_t part, char *text,
+                       size_t cap, size_t *used)
+{
+    for (uint8_t i = 0; i < f->n_tokens && out->n < PS_NF_MAX_TOKENS; i++) {
+        size_t len = f->length[i];
+        if (*used + len > cap)
+            return;
+        memcpy(text + *used, f->text + f->start[i], len);
+        ps_nf_token *t = &out->tok[out->n++];
+        t->p = text + *used;
+        t->len = (uint8_t)len;
+        t->flags = f->flags[i];
+        t->part = part;
+        *used += len;
+    }
+}
+
+void ps_nf_from_parts(ps_str surname, ps_str given, ps_str full, ps_nf_name *out, char *text,
+                      size_t text_cap)
+{
+    ps_name_norm a, b;
+    size_t used = 0;
+    out->n_forms = 1;
+    out->form[0].n = 0;
+    out->form[1].n = 0;
+    if (full.len && !surname.len && !given.len) {
+        ps_name_normalize(full.ptr, full.len, &a);
+        add_tokens(&out->form[0], &a.primary, PS_PART_FULL, text, text_cap, &used);
+        if (a.has_alternate) {
+            out->n_forms = 2;
+            add_tokens(&out->form[1], &a.alternate, PS_PART_FULL, text, text_cap, &used);
+        }
+        return;
+    }
+    ps_name_normalize(surname.ptr, surname.len, &a);
+    ps_name_normalize(given.ptr, given.len, &b);
+    add_tokens(&out->form[0], &a.primary, PS_PART_SURNAME, text, text_cap, &used);
+    add_tokens(&out->form[0], &b.primary, PS_PART_GIVEN, text, text_cap, &used);
+    if (a.has_alternate || b.has_alternate) {
+        out->n_forms = 2;
+        add_tokens(&out->form[1], a.has_alternate ? &a.alternate : &a.primary, PS_PART_SURNAME,
+                   text, text_cap, &used);
+        add_tokens(&out->form[1], b.has_alternate ? &b.alternate : &b.primary, PS_PART_GIVEN,
+                   text, text_cap, &used);
+    }
+}
+
+void ps_nf_encode(const ps_wl_entry *e, ps_buf *out)
+{
+    uint32_t n = e->n_names < 255 ? e->n_names : 255;
+    ps_buf_putc(out, (char)n);
+    char text[1024];
+    for (uint32_t i = 0; i < n; i++) {
+        const ps_wl_name *nm = &e->names[i];
+        ps_nf_name f;
+        ps_nf_from_parts(nm->surname, nm->given_names, nm->full, &f, text, sizeof text);
+        ps_buf_putc(out, (char)nm->type);
+        ps_buf_putc(out, (char)f.n_forms);
+        for (uint8_t k = 0; k < f.n_forms; k++) {
+            ps_buf_putc(out, (char)f.form[k].n);
+            for (uint8_t j = 0; j < f.form[k].n; j++) {
+                const ps_nf_token *t = &f.form[k].tok[j];
+                ps_buf_putc(out, (char)(t->flags | t->part << 4));
+                ps_buf_putc(out, (char)t->len);
+                ps_buf_append(out, t->p, t->len);
+            }
+        }
+    }
+}
+
+bool ps_nf_next(const unsigned char *data, size_t len, size_t *pos, size_t *remaining_names,
+                ps_nf_name *out)
+{
+    size_t p = *pos;
+    if (p == 0) {
+        if (len < 1)
+            return false;
+        *remaining_names = data[0];
+        p = 1;
+    }
+    if (*remaining_names == 0 || p + 2 > len)
+        return false;
+    out->type = data[p++];
+    out->n_forms = data[p++];
+    if (out->n_forms < 1 || out->n_forms > 2)
+        return false;
+    for (uint8_t k = 0; k < out->n_forms; k++) {
+        if (p >= len)
+            return false;
+        uint8_t n = data[p++];
+        if (n > PS_NF_MAX_TOKENS)
+            return false;
+        out->form[k].n = n;
+        for (uint8_t j = 0; j < n; j++) {
+            if (p + 2 > len)
+                return false;
+            ps_nf_token *t = &out->form[k].tok[j];
+            t->flags = data[p] & 0x0F;
+            t->part = data[p] >> 4;
+            t->len = data[p + 1];
+            p += 2;
+            if (p + t->len > len)
+                return false;
+            t->p = (const char *)data + p;
+            p += t->len;
+        }
+    }
+    (*remaining_names)--;
+    *pos = p;
+    return true;
+}
+
+static bool is_vowel(char c) { return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U'; }
+
+/* The consonant reading shared by 'S' and 'V' keys; vowel runs become one 'A' when kept. */
+static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < cap; i++) {
+        char c = t[i];
+        char next = i + 1 < n ? t[i + 1] : 0;
+        if (c == 'P' && next == 'H') {
+            c = 'F';
+            i++;
+        } else if ((c == 'C' || c == 'Z') && next == 'H') {
+            c = 'J'; /* CHANG, ZHANG, CHEUNG */
+            i++;
+        } else if (c == 'K' && next == 'H') {
+            c = 'H'; /* KHALID, HALID */
+            i++;
+        } else if (c == 'J' || c == 'Y') {
+            c = 'I';
+        } else if (c == 'C' || c == 'Q') {
+            c = 'K';
+        } else if (c == 'Z') {
+            c = 'S';
+        } else if (c == 'W') {
+            c = 'V';
+        }
+        if (is_vowel(c)) {
+            if (!keep_vowels)
+                continue;
+            c = 'A';
+        }
+        if (o > 0 && out[o - 1] == c)
+            continue;
+        out[o++] = c;
+    }
+    return o;
+}
+
+size_t ps_name_key(char kind, const char *tok, size_t len, char *out)
+{
+    if (len == 0 || len >= PS_NAME_KEY_MAX)
+        return 0;
+    out[0] = kind;
+    if (kind == 'T') {
+        memcpy(out + 1, tok, len);
+        return len + 1;
+    }
+    if (len < 3)
+        return 0;
+    size_t n = consonant_reading(tok, len, kind == 'V', out + 1, PS_NAME_KEY_MAX - 1);
+    if (kind == 'S' && n < 2)
+        return 0;
+    if (kind == 'V' && n < 3)
+        return 0;
+    return n + 1;
+}

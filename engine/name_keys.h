@@ -1,0 +1,62 @@
+/* engine/name_keys.h — inside engine/, not a public header: the normalized names of a watchlist
+ * entry as the store keeps them (the "name_forms" block), and the index keys derived from
+ * their tokens. Import (store.c) and screening (screen_persons.c) share this so that a traveller
+ * token and an entry token meet on the same keys.
+ *
+ * Block layout (bytes): u8 n_names, then per name: u8 type, u8 n_forms (1 or 2), then per
+ * form: u8 n_tokens, then per token: u8 flags (PS_TOKEN_* | part << 4), u8 len, the letters.
+ * part: 0 surname, 1 given names, 2 full name (order unknown).
+ *
+ * Keys, one byte of kind then the text:
+ *   'T' the token itself
+ *   'S' its consonant skeleton: J/Y read as I, C/Q as K, Z as S, W as V, PH as F, vowels
+ *       (A E I O U and the I from J/Y) dropped, doubled letters collapsed; 2 letters or more
+ *       (MOHAMMED, MUHAMMAD, MOHAMAD and MHMD all give MHMD)
+ *   'V' its vowel outline: the same consonant reading with every vowel run kept as one A
+ *       (YURIY, IURII and JURIJ all give ARA); 3 letters or more. */
+#ifndef PAXSCREEN_ENGINE_NAME_KEYS_H
+#define PAXSCREEN_ENGINE_NAME_KEYS_H
+
+#include "paxscreen/normalize.h"
+#include "paxscreen/watchlist.h"
+
+#define PS_NF_MAX_TOKENS 32 /* surname and given name tokens of one form */
+#define PS_NAME_KEY_MAX 64  /* bytes of one key, kind included */
+
+enum { PS_PART_SURNAME = 0, PS_PART_GIVEN = 1, PS_PART_FULL = 2 };
+
+typedef struct ps_nf_token {
+    const char *p;
+    uint8_t len;
+    uint8_t flags; /* PS_TOKEN_* */
+    uint8_t part;  /* PS_PART_* */
+} ps_nf_token;
+
+typedef struct ps_nf_form {
+    uint8_t n;
+    ps_nf_token tok[PS_NF_MAX_TOKENS];
+} ps_nf_form;
+
+typedef struct ps_nf_name {
+    uint8_t type; /* ps_name_type */
+    uint8_t n_forms;
+    ps_nf_form form[2];
+} ps_nf_name;
+
+/* The forms of one name given as surname + given names, or as a full name. */
+void ps_nf_from_parts(ps_str surname, ps_str given, ps_str full, ps_nf_name *out, char *text,
+                      size_t text_cap);
+
+/* Appends the block for e's names to out. */
+void ps_nf_encode(const ps_wl_entry *e, ps_buf *out);
+
+/* Walks a block: *pos starts at 0; fills out and returns true per name, false at the end or
+ * on a malformed block. Tokens point into data. */
+bool ps_nf_next(const unsigned char *data, size_t len, size_t *pos, size_t *remaining_names,
+                ps_nf_name *out);
+
+/* Writes key kind ('T', 'S', 'V') for a token; returns its length, 0 when the token has no
+ * such key (too short). out holds PS_NAME_KEY_MAX bytes. */
+size_t ps_name_key(char kind, const char *tok, size_t len, char *out);
+
+#endif

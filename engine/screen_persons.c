@@ -1,0 +1,650 @@
+/* engine/screen_persons.c — person screening: find the entries whose names a traveller's name
+ * may be, and score them.
+ *
+ * Candidates come from the store's name index, never from a scan: each token of the
+ * traveller's normalized name (both readings) is looked up by its 'T', 'S' and 'V' keys
+ * (name_keys.h). A key shared by more than CANDIDATE_CAP references (a common token:
+ * MOHAMMED, SMITH) is not expanded on its own; when every key of the traveller is that
+ * common, the two rarest token lists are intersected instead.
+ *
+ * Scoring a candidate name, for each pair of readings (traveller, entry): tokens are paired
+ * one to one, best first, by token similarity (equal 1.0; same skeleton or outline 0.9; one
+ * edit 0.9 or two edits 0.82 in a long token; an initial for its name 0.8; otherwise a
+ * Jaro-Winkler of 0.9 or more, scaled); a particle may pair joined with the token after it
+ * (AL RASHID = ALRASHID). Each entry token weighs by its rarity (log of entries over the
+ * entries holding it; particles 0.3 of that). The name score is the paired weight over the
+ * entry's weight plus a quarter of the traveller's unpaired weight: a missing listed name
+ * costs, an extra middle name costs little, order does not matter. Birth date, gender and
+ * nationality then move the score as separate evidence. A hit needs the list's threshold and a
+ * name score of at least NAME_FLOOR; one hit per entry, its best name. */
+#include "name_keys.h"
+#include "screen_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CANDIDATE_CAP 4000     /* references expanded per key */
+#define INTERSECT_CAP 200000   /* references read when intersecting two common tokens */
+#define MAX_CANDIDATES 4096    /* (entry, name) pairs collected */
+#define MAX_SCORED 256         /* candidates scored, most promising first */
+#define NAME_FLOOR 0.80
+#define PAIR_FLOOR 0.70        /* token similarity below which tokens do not pair */
+
+/* ---- token similarity ---- */
+
+static size_t osa_distance(const char *a, size_t n, const char *b, size_t m)
+{
+    if (n > 40 || m > 40)
+        return 99;
+    size_t d[41][41];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[n][m];
+}
+
+static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
+{
+    if (!n || !m || n > 64 || m > 64)
+        return 0;
+    size_t window = (n > m ? n : m) / 2;
+    window = window ? window - 1 : 0;
+    bool ma[64] = { 0 }, mb[64] = { 0 };
+    size_t matches = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = i > window ? i - window : 0, hi = i + window + 1 < m ? i + window + 1 : m;
+        for (size_t j = lo; j < hi; j++) {
+            if (!mb[j] && a[i] == b[j]) {
+                ma[i] = mb[j] = true;
+                matches++;
+                break;
+            }
+        }
+    }
+    if (!matches)
+        return 0;
+    size_t k = 0, half = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ma[i])
+            continue;
+        while (!mb[k])
+            k++;
+        half += a[i] != b[k];
+        k++;
+    }
+    double mm = (double)matches;
+    double jaro = (mm / (double)n + mm / (double)m + (mm - (double)half / 2) / mm) / 3;
+    if (jaro < 0.7)
+        return jaro;
+    size_t prefix = 0;
+    while (prefix < 4 && prefix < n && prefix < m && a[prefix] == b[prefix])
+        prefix++;
+    return jaro + (double)prefix * 0.1 * (1 - jaro);
+}
+
+static bool same_key(char kind, const char *a, size_t n, const char *b, size_t m)
+{
+    char ka[PS_NAME_KEY_MAX], kb[PS_NAME_KEY_MAX];
+    size_t la = ps_name_key(kind, a, n, ka), lb = ps_name_key(kind, b, m, kb);
+    return la && la == lb && memcmp(ka, kb, la) == 0;
+}
+
+static double token_sim(const char *a, size_t n, const char *b, size_t m)
+{
+    if (n == m && memcmp(a, b, n) == 0)
+        return 1.0;
+    if (n == 1 || m == 1) /* an initial stands for a name that starts with it */
+        return a[0] == b[0] ? 0.8 : 0;
+    if (same_key('S', a, n, b, m) || same_key('V', a, n, b, m))
+        return 0.9;
+    size_t longest = n > m ? n : m;
+    size_t d = osa_distance(a, n, b, m);
+    if (d == 1 && longest >= 4)
+        return 0.9;
+    if (d == 2 && longest >= 7)
+        return 0.82;
+    double jw = jaro_winkler(a, n, b, m);
+    return jw >= 0.9 ? jw * 0.92 : 0;
+}
+
+/* ---- token rarity ---- */
+
+typedef struct weight_cache {
+    char text[64][32];
+    uint8_t len[64];
+    double w[64];
+    uint32_t n;
+} weight_cache;
+
+static double token_weight(ps_snapshot *snap, weight_cache *c, const char *p, size_t len,
+                           uint8_t flags)
+{
+    double w = 0;
+    bool found = false;
+    for (uint32_t i = 0; i < c->n && !found; i++) {
+        if (c->len[i] == len && memcmp(c->text[i], p, len) == 0) {
+            w = c->w[i];
+            found = true;
+        }
+    }
+    if (!found) {
+        char key[PS_NAME_KEY_MAX];
+        size_t klen = ps_name_key('T', p, len, key);
+        double df = klen ? (double)ps_snapshot_name_count(snap, key, klen) : 0;
+        double total = (double)ps_snapshot_total_entries(snap);
+        w = log(1.0 + total / (df + 1.0));
+        if (c->n < 64 && len < 32) {
+            memcpy(c->text[c->n], p, len);
+            c->len[c->n] = (uint8_t)len;
+            c->w[c->n++] = w;
+        }
+    }
+    if (flags & PS_TOKEN_PARTICLE)
+        w *= 0.3;
+    else if (flags & PS_TOKEN_INITIAL)
+        w *= 0.5;
+    return w;
+}
+
+/* ---- scoring one pair of readings ---- */
+
+typedef struct pairing {
+    double score;
+    uint8_t n;
+    int8_t entry_of[PS_NF_MAX_TOKENS]; /* per traveller token: the entry token paired, or -1 */
+    int8_t joined[PS_NF_MAX_TOKENS];   /* per traveller token: 1 when paired with entry j+j+1 */
+    double sim[PS_NF_MAX_TOKENS];
+} pairing;
+
+/* Similarity of a traveller token with entry tokens j and j+1 joined (a particle and its
+ * name: AL RASHID against ALRASHID). */
+static double joined_sim(const ps_nf_token *t, const ps_nf_form *e, uint8_t j)
+{
+    if (j + 1 >= e->n || !(e->tok[j].flags & PS_TOKEN_PARTICLE))
+        return 0;
+    char buf[128];
+    size_t a = e->tok[j].len, b = e->tok[j + 1].len;
+    if (a + b > sizeof buf)
+        return 0;
+    memcpy(buf, e->tok[j].p, a);
+    memcpy(buf + a, e->tok[j + 1].p, b);
+    return token_sim(t->p, t->len, buf, a + b);
+}
+
+static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *tf,
+                        const ps_nf_form *ef, pairing *out)
+{
+    double sim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS], jsim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
+    double ew[PS_NF_MAX_TOKENS], tw[PS_NF_MAX_TOKENS];
+    for (uint8_t j = 0; j < ef->n; j++)
+        ew[j] = token_weight(snap, wc, ef->tok[j].p, ef->tok[j].len, ef->tok[j].flags);
+    for (uint8_t i = 0; i < tf->n; i++) {
+        tw[i] = token_weight(snap, wc, tf->tok[i].p, tf->tok[i].len, tf->tok[i].flags);
+        for (uint8_t j = 0; j < ef->n; j++) {
+            sim[i][j] = token_sim(tf->tok[i].p, tf->tok[i].len, ef->tok[j].p, ef->tok[j].len);
+            jsim[i][j] = joined_sim(&tf->tok[i], ef, j);
+        }
+    }
+    bool t_used[PS_NF_MAX_TOKENS] = { 0 }, e_used[PS_NF_MAX_TOKENS] = { 0 };
+    out->n = tf->n;
+    for (uint8_t i = 0; i < tf->n; i++) {
+        out->entry_of[i] = -1;
+        out->joined[i] = 0;
+        out->sim[i] = 0;
+    }
+    double paired = 0;
+    for (;;) { /* best pair first */
+        double best = PAIR_FLOOR;
+        int bi = -1, bj = -1, bjoin = 0;
+        for (uint8_t i = 0; i < tf->n; i++) {
+            if (t_used[i])
+                continue;
+            for (uint8_t j = 0; j < ef->n; j++) {
+                if (e_used[j])
+                    continue;
+                if (sim[i][j] > best) {
+                    best = sim[i][j];
+                    bi = i;
+                    bj = j;
+                    bjoin = 0;
+                }
+                if (jsim[i][j] > best && !e_used[j + 1]) {
+                    best = jsim[i][j];
+                    bi = i;
+                    bj = j;
+                    bjoin = 1;
+                }
+            }
+        }
+        if (bi < 0)
+            break;
+        t_used[bi] = true;
+        e_used[bj] = true;
+        paired += best * ew[bj];
+        if (bjoin) {
+            e_used[bj + 1] = true;
+            paired += best * ew[bj + 1];
+        }
+        out->entry_of[bi] = (int8_t)bj;
+        out->joined[bi] = (int8_t)bjoin;
+        out->sim[bi] = best;
+    }
+    double entry_total = 0, extra = 0;
+    for (uint8_t j = 0; j < ef->n; j++)
+        entry_total += ew[j];
+    for (uint8_t i = 0; i < tf->n; i++)
+        if (!t_used[i])
+            extra += tw[i];
+    /* A name with no token of substance paired is no match, whatever the weights say. */
+    bool substantial = false;
+    for (uint8_t i = 0; i < tf->n && !substantial; i++)
+        substantial = out->entry_of[i] >= 0 && out->sim[i] >= 0.82 &&
+                      !(tf->tok[i].flags & (PS_TOKEN_PARTICLE | PS_TOKEN_INITIAL));
+    double denom = entry_total + 0.25 * extra;
+    out->score = substantial && denom > 0 ? paired / denom : 0;
+}
+
+/* ---- evidence ---- */
+
+static int day_number(const ps_date *d)
+{
+    return d->year * 372 + d->month * 31 + d->day; /* ordering only, and +-1 within a month */
+}
+
+static void judge_birth_date(const ps_date *t, const ps_wl_entry *e, ps_hit_person *p,
+                             double *adjust)
+{
+    p->birth_date = NULL;
+    *adjust = 0;
+    if (t->precision == PS_DATE_NONE || !e->n_birth_dates)
+        return;
+    static const struct {
+        const char *name;
+        double score, adjust;
+    } verdicts[] = {
+        { "exact", 1.0, 0.05 },     { "partial", 0.9, 0.02 },    { "swapped", 0.8, 0.0 },
+        { "one_day", 0.8, 0.0 },    { "same_year", 0.3, -0.10 }, { "near_year", 0.2, -0.12 },
+        { "different", 0.0, -0.25 },
+    };
+    int best = 6;
+    ps_date best_date = e->birth_dates[0];
+    for (uint32_t i = 0; i < e->n_birth_dates; i++) {
+        const ps_date *d = &e->birth_dates[i];
+        int v;
+        bool full = t->precision >= PS_DATE_DAY && d->precision >= PS_DATE_DAY;
+        if (full && t->year == d->year && t->month == d->month && t->day == d->day)
+            v = 0;
+        else if (!full && ps_date_cmp(t, d) == 0)
+            v = 1;
+        else if (full && t->year == d->year && t->month == d->day && t->day == d->month)
+            v = 2;
+        else if (full && abs(day_number(t) - day_number(d)) == 1)
+            v = 3;
+        else if (t->year == d->year)
+            v = 4;
+        else if (abs(t->year - d->year) == 1)
+            v = 5;
+        else
+            v = 6;
+        if (v < best || i == 0) {
+            best = v;
+            best_date = *d;
+        }
+    }
+    p->birth_date = verdicts[best].name;
+    p->birth_date_score = verdicts[best].score;
+    p->entry_birth_date = best_date;
+    *adjust = verdicts[best].adjust;
+}
+
+static double judge_gender_nationality(const ps_traveller *t, const ps_wl_entry *e,
+                                       ps_hit_person *p)
+{
+    double adjust = 0;
+    p->gender = NULL;
+    p->nationality = NULL;
+    bool tg = t->gender == 'M' || t->gender == 'F', eg = e->gender == 'M' || e->gender == 'F';
+    if (tg && eg) {
+        p->gender = t->gender == e->gender ? "same" : "different";
+        adjust += t->gender == e->gender ? 0 : -0.10;
+    }
+    const char *tn = ps_country_alpha3(t->nationality.ptr, t->nationality.len);
+    if (tn && e->n_nationalities) {
+        bool same = false;
+        for (uint32_t i = 0; i < e->n_nationalities && !same; i++) {
+            const char *en = ps_country_alpha3(e->nationalities[i].ptr, e->nationalities[i].len);
+            same = en && strcmp(en, tn) == 0;
+        }
+        p->nationality = same ? "same" : "different";
+        adjust += same ? 0.03 : -0.05;
+    }
+    return adjust;
+}
+
+/* ---- candidates ---- */
+
+typedef struct candidate {
+    uint64_t entry;
+    uint8_t name;
+    uint32_t mask; /* traveller tokens that led here */
+    double promise;
+} candidate;
+
+typedef struct gather {
+    candidate *items;
+    uint32_t n;
+    uint32_t *slots; /* open addressing over items, 2 * MAX_CANDIDATES */
+    uint32_t bit;    /* the traveller token being looked up */
+    bool full;
+} gather;
+
+static bool add_ref(void *ctx, const ps_name_ref *ref)
+{
+    gather *g = ctx;
+    uint64_t h = (ref->entry * 0x9E3779B97F4A7C15ull) ^ ref->name;
+    uint32_t mask = 2 * MAX_CANDIDATES - 1;
+    for (uint32_t s = (uint32_t)(h >> 20) & mask;; s = (s + 1) & mask) {
+        uint32_t idx = g->slots[s];
+        if (idx == 0) {
+            if (g->n == MAX_CANDIDATES) {
+                g->full = true;
+                return false;
+            }
+            candidate *c = &g->items[g->n++];
+            c->entry = ref->entry;
+            c->name = ref->name;
+            c->mask = g->bit;
+            c->promise = 0;
+            g->slots[s] = g->n;
+            return true;
+        }
+        candidate *c = &g->items[idx - 1];
+        if (c->entry == ref->entry && c->name == ref->name) {
+            c->mask |= g->bit;
+            return true;
+        }
+    }
+}
+
+/* The two rarest common tokens, intersected: entries that hold both. */
+typedef struct intersect {
+    uint64_t *entries; /* of the rarer list, ascending */
+    uint32_t n, cap;
+    gather *g;
+} intersect;
+
+static bool collect_entry(void *ctx, const ps_name_ref *ref)
+{
+    intersect *x = ctx;
+    if (x->n && x->entries[x->n - 1] == ref->entry)
+        return true;
+    if (x->n == x->cap)
+        return false;
+    x->entries[x->n++] = ref->entry;
+    return true;
+}
+
+static bool probe_entry(void *ctx, const ps_name_ref *ref)
+{
+    intersect *x = ctx;
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->entries[mid] < ref->entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < x->n && x->entries[lo] == ref->entry)
+        return add_ref(x->g, ref);
+    return true;
+}
+
+static int cmp_promise(const void *a, const void *b)
+{
+    double pa = ((const candidate *)a)->promise, pb = ((const candidate *)b)->promise;
+    return pa < pb ? 1 : pa > pb ? -1 : 0;
+}
+
+/* ---- the traveller ---- */
+
+typedef struct traveller_name {
+    ps_nf_name name;
+    char text[1024];
+} traveller_name;
+
+static void describe(const ps_nf_form *f, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (uint8_t i = 0; i < f->n && o + f->tok[i].len + 2 < cap; i++) {
+        if (o)
+            out[o++] = ' ';
+        memcpy(out + o, f->tok[i].p, f->tok[i].len);
+        o += f->tok[i].len;
+    }
+    out[o] = '\0';
+}
+
+static void copy_token(char out[32], const ps_nf_token *t)
+{
+    size_t n = t->len < 31 ? t->len : 31;
+    memcpy(out, t->p, n);
+    out[n] = '\0';
+}
+
+/* Scores candidate c; fills *hit (person part) and returns the final score, or -1. */
+static double score_candidate(ps_snapshot *snap, weight_cache *wc, const traveller_name *tn,
+                              const candidate *c, ps_hit_person *best)
+{
+    const unsigned char *block;
+    size_t len;
+    if (ps_snapshot_name_forms(snap, c->entry, &block, &len) != PS_STORE_OK)
+        return -1;
+    size_t pos = 0, remaining = 0;
+    ps_nf_name en;
+    uint8_t index = 0;
+    bool found = false;
+    while (ps_nf_next(block, len, &pos, &remaining, &en)) {
+        if (index++ == c->name) {
+            found = true;
+            break;
+        }
+    }
+    if (!found)
+        return -1;
+    double top = 0;
+    for (uint8_t a = 0; a < tn->name.n_forms; a++) {
+        for (uint8_t b = 0; b < en.n_forms; b++) {
+            pairing pr;
+            score_forms(snap, wc, &tn->name.form[a], &en.form[b], &pr);
+            if (en.type == PS_NAME_WEAK_ALIAS)
+                pr.score *= 0.95;
+            if (pr.score <= top)
+                continue;
+            top = pr.score;
+            best->entry_name = c->name;
+            best->name_type = (ps_name_type)en.type;
+            best->name_score = pr.score;
+            describe(&tn->name.form[a], best->traveller_name, sizeof best->traveller_name);
+            describe(&en.form[b], best->entry_name_text, sizeof best->entry_name_text);
+            best->n_tokens = 0;
+            for (uint8_t i = 0; i < pr.n && best->n_tokens < PS_HIT_MAX_TOKENS; i++) {
+                if (pr.entry_of[i] < 0)
+                    continue;
+                ps_hit_token *ht = &best->tokens[best->n_tokens++];
+                copy_token(ht->traveller, &tn->name.form[a].tok[i]);
+                const ps_nf_form *ef = &en.form[b];
+                int j = pr.entry_of[i];
+                copy_token(ht->entry, &ef->tok[j]);
+                if (pr.joined[i]) {
+                    size_t l = strlen(ht->entry);
+                    size_t add = ef->tok[j + 1].len;
+                    if (l + add < 31) {
+                        memcpy(ht->entry + l, ef->tok[j + 1].p, add);
+                        ht->entry[l + add] = '\0';
+                    }
+                }
+                ht->score = (float)pr.sim[i];
+            }
+        }
+    }
+    return top;
+}
+
+int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
+                      void *ctx, ps_screen_counts *counts)
+{
+    if (!t->surname.len && !t->given_names.len)
+        return PS_STORE_OK;
+    traveller_name *tn = ps_arena_alloc(scratch, sizeof *tn);
+    ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text,
+                     sizeof tn->text);
+    gather g = { 0 };
+    g.items = ps_arena_alloc(scratch, MAX_CANDIDATES * sizeof *g.items);
+    g.slots = ps_arena_calloc(scratch, 2 * MAX_CANDIDATES * sizeof *g.slots);
+
+    /* Look each distinct token up by each of its keys; remember the common ones. */
+    static const char kinds[] = { 'T', 'S', 'V' };
+    struct {
+        char key[PS_NAME_KEY_MAX];
+        size_t len, count;
+    } common[8];
+    uint32_t n_common = 0, n_keys = 0, bit_index = 0;
+    for (uint8_t f = 0; f < tn->name.n_forms; f++) {
+        const ps_nf_form *form = &tn->name.form[f];
+        for (uint8_t i = 0; i < form->n; i++) {
+            const ps_nf_token *tok = &form->tok[i];
+            if (tok->flags & (PS_TOKEN_PARTICLE | PS_TOKEN_INITIAL))
+                continue;
+            bool seen = false; /* the alternate reading repeats most tokens */
+            for (uint8_t f2 = 0; f2 <= f && !seen; f2++)
+                for (uint8_t j = 0; j < (f2 < f ? tn->name.form[f2].n : i) && !seen; j++)
+                    seen = tn->name.form[f2].tok[j].len == tok->len &&
+                           memcmp(tn->name.form[f2].tok[j].p, tok->p, tok->len) == 0;
+            if (seen)
+                continue;
+            g.bit = 1u << (bit_index++ & 31);
+            for (size_t k = 0; k < sizeof kinds; k++) {
+                char key[PS_NAME_KEY_MAX];
+                size_t klen = ps_name_key(kinds[k], tok->p, tok->len, key);
+                if (!klen)
+                    continue;
+                size_t count = ps_snapshot_name_count(snap, key, klen);
+                n_keys++;
+                if (!count)
+                    continue;
+                if (count > CANDIDATE_CAP) {
+                    if (kinds[k] == 'T' && n_common < 8) {
+                        memcpy(common[n_common].key, key, klen);
+                        common[n_common].len = klen;
+                        common[n_common++].count = count;
+                    }
+                    continue;
+                }
+                int rc = ps_snapshot_name_refs(snap, key, klen, add_ref, &g);
+                if (rc != PS_STORE_OK)
+                    return rc;
+            }
+        }
+    }
+    if (g.n == 0 && n_common >= 2) { /* every token common: entries holding the rarest two */
+        uint32_t a = 0, b = 1;
+        if (common[b].count < common[a].count) {
+            a = 1;
+            b = 0;
+        }
+        for (uint32_t i = 2; i < n_common; i++) {
+            if (common[i].count < common[a].count) {
+                b = a;
+                a = i;
+            } else if (common[i].count < common[b].count) {
+                b = i;
+            }
+        }
+        if (common[a].count <= INTERSECT_CAP && common[b].count <= INTERSECT_CAP) {
+            intersect x = { 0 };
+            x.cap = (uint32_t)common[a].count;
+            x.entries = ps_arena_alloc(scratch, x.cap * sizeof *x.entries);
+            x.g = &g;
+            g.bit = 1;
+            ps_snapshot_name_refs(snap, common[a].key, common[a].len, collect_entry, &x);
+            g.bit = 2;
+            ps_snapshot_name_refs(snap, common[b].key, common[b].len, probe_entry, &x);
+        }
+    }
+    (void)n_keys;
+    if (!g.n)
+        return PS_STORE_OK;
+
+    /* The most promising first: more traveller tokens led to it. */
+    for (uint32_t i = 0; i < g.n; i++)
+        g.items[i].promise = __builtin_popcount(g.items[i].mask);
+    qsort(g.items, g.n, sizeof *g.items, cmp_promise);
+    uint32_t n_scored = g.n < MAX_SCORED ? g.n : MAX_SCORED;
+
+    weight_cache *wc = ps_arena_alloc(scratch, sizeof *wc);
+    wc->n = 0;
+    /* Best name per entry: candidates of one entry are scored, the best one kept. */
+    for (uint32_t i = 0; i < n_scored; i++) {
+        candidate *c = &g.items[i];
+        if (c->entry == UINT64_MAX)
+            continue;
+        ps_hit h = { 0 };
+        h.kind = PS_HIT_PERSON;
+        double name_score = score_candidate(snap, wc, tn, c, &h.person);
+        for (uint32_t j = i + 1; j < n_scored; j++) { /* the entry's other names */
+            if (g.items[j].entry != c->entry)
+                continue;
+            ps_hit_person other;
+            double s = score_candidate(snap, wc, tn, &g.items[j], &other);
+            if (s > name_score) {
+                name_score = s;
+                h.person = other;
+            }
+            g.items[j].entry = UINT64_MAX;
+        }
+        if (name_score < NAME_FLOOR)
+            continue;
+        ps_wl_entry e;
+        uint64_t version = 0;
+        int rc = ps_snapshot_entry(snap, c->entry, scratch, &e, &version);
+        if (rc != PS_STORE_OK)
+            return rc;
+        double dob_adjust;
+        judge_birth_date(&t->birth_date, &e, &h.person, &dob_adjust);
+        double score = name_score + dob_adjust + judge_gender_nationality(t, &e, &h.person);
+        score = score < 0 ? 0 : score > 1 ? 1 : score;
+        h.list = e.list;
+        h.entry_id = e.id;
+        h.entry_version = version;
+        h.action = e.action;
+        h.score = score;
+        h.threshold = 0.85;
+        h.traveller = t;
+        ps_screen_list_defaults(snap, e.list, &h);
+        if (score + 1e-9 < h.threshold)
+            continue;
+        fn(ctx, &h);
+        if (counts)
+            counts->hits++;
+    }
+    return PS_STORE_OK;
+}

@@ -1,0 +1,31 @@
+/* engine/store_internal.h — inside engine/, not a public header: the store's handles, shared by
+ * store.c (lists, entries, records, documents) and store_names.c (the name index). */
+#ifndef PAXSCREEN_ENGINE_STORE_INTERNAL_H
+#define PAXSCREEN_ENGINE_STORE_INTERNAL_H
+
+#include "paxscreen/store.h"
+
+#include <lmdb.h>
+
+struct ps_store {
+    MDB_env *env;
+    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms;
+    bool writable;
+    size_t max_key; /* LMDB's key size limit (511 by default) */
+};
+
+struct ps_snapshot {
+    ps_store *s;
+    MDB_txn *txn;
+    MDB_cursor *docs_cur[2]; /* docs, docs_cf; opened on first use */
+    MDB_cursor *names_cur;   /* names; opened on first use */
+    uint64_t total_entries;  /* every list's entries, counted on first use (0: not yet) */
+};
+
+/* Copies entry n's name_forms block into out (empty when it has none); an LMDB code. */
+int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out);
+/* add: stores block as entry n's name_forms and adds its index records; else removes the
+ * index records of block and entry n's name_forms record. Returns an LMDB code. */
+int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add);
+
+#endif

@@ -1,0 +1,169 @@
+/* engine/store_names.c — the name index of the alert store: each entry's normalized names
+ * (name_forms: entry number -> name_keys.h block) and, for every token of every form, its
+ * 'T', 'S' and 'V' keys in names (DUPSORT, DUPFIXED values of NAME_REF_SIZE bytes: u64 BE
+ * entry, u8 name, u8 token — big-endian, so duplicates come back in entry order).
+ * Invariant, kept with the records by store.c's put and delete: names holds exactly the keys
+ * of the blocks in name_forms. */
+#include "name_keys.h"
+#include "store_internal.h"
+
+#include <string.h>
+
+#define NAME_REF_SIZE 10
+
+static void pack_ref(unsigned char out[NAME_REF_SIZE], uint64_t entry, uint8_t name, uint8_t tok)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(entry >> (56 - 8 * i));
+    out[8] = name;
+    out[9] = tok;
+}
+
+static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
+{
+    uint64_t e = 0;
+    for (int i = 0; i < 8; i++)
+        e = (e << 8) | p[i];
+    ref->entry = e;
+    ref->name = p[8];
+    ref->token = p[9];
+}
+
+int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out)
+{
+    out->len = 0;
+    size_t kn = (size_t)n;
+    MDB_val k = { sizeof kn, &kn }, v;
+    int rc = mdb_get(txn, s->name_forms, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc == 0)
+        ps_buf_append(out, v.mv_data, v.mv_size);
+    return rc;
+}
+
+/* Adds or removes the index records of every token of every form in block. */
+static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
+{
+    static const char kinds[] = { 'T', 'S', 'V' };
+    size_t pos = 0, remaining = 0;
+    ps_nf_name name;
+    uint8_t index = 0;
+    while (ps_nf_next((const unsigned char *)block->data, block->len, &pos, &remaining, &name)) {
+        for (uint8_t f = 0; f < name.n_forms; f++) {
+            for (uint8_t t = 0; t < name.form[f].n; t++) {
+                const ps_nf_token *tok = &name.form[f].tok[t];
+                unsigned char ref[NAME_REF_SIZE];
+                pack_ref(ref, n, index, t);
+                for (size_t k = 0; k < sizeof kinds; k++) {
+                    char key[PS_NAME_KEY_MAX];
+                    size_t klen = ps_name_key(kinds[k], tok->p, tok->len, key);
+                    if (!klen || klen > s->max_key)
+                        continue;
+                    MDB_val kv = { klen, key }, vv = { sizeof ref, ref };
+                    int rc = add ? mdb_put(txn, s->names, &kv, &vv, 0)
+                                 : mdb_del(txn, s->names, &kv, &vv);
+                    if (rc != 0 && rc != MDB_NOTFOUND && rc != MDB_KEYEXIST)
+                        return rc;
+                }
+            }
+        }
+        index++;
+    }
+    return 0;
+}
+
+int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
+{
+    size_t kn = (size_t)n;
+    MDB_val k = { sizeof kn, &kn };
+    int rc;
+    if (add) {
+        if (!block->len)
+            return 0;
+        MDB_val v = { block->len, block->data };
+        rc = mdb_put(txn, s->name_forms, &k, &v, 0);
+        return rc ? rc : apply_keys(txn, s, block, n, true);
+    }
+    rc = apply_keys(txn, s, block, n, false);
+    if (rc == 0 && block->len) {
+        rc = mdb_del(txn, s->name_forms, &k, NULL);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    }
+    return rc;
+}
+
+static MDB_cursor *names_cursor(ps_snapshot *snap)
+{
+    if (!snap->names_cur && mdb_cursor_open(snap->txn, snap->s->names, &snap->names_cur) != 0)
+        snap->names_cur = NULL;
+    return snap->names_cur;
+}
+
+size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
+{
+    MDB_cursor *cur = names_cursor(snap);
+    if (!cur || key_len == 0 || key_len > snap->s->max_key)
+        return 0;
+    MDB_val k = { key_len, (void *)key }, v;
+    if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) != 0)
+        return 0;
+    size_t count = 0;
+    return mdb_cursor_count(cur, &count) == 0 ? count : 0;
+}
+
+int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
+                          bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx)
+{
+    MDB_cursor *cur = names_cursor(snap);
+    if (!cur)
+        return PS_STORE_IO;
+    if (key_len == 0 || key_len > snap->s->max_key)
+        return PS_STORE_OK;
+    MDB_val k = { key_len, (void *)key }, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND)
+        return PS_STORE_OK;
+    /* Whole pages of fixed-size duplicates at a time. */
+    rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
+    while (rc == 0) {
+        const unsigned char *p = v.mv_data;
+        for (size_t off = 0; off + NAME_REF_SIZE <= v.mv_size; off += NAME_REF_SIZE) {
+            ps_name_ref ref;
+            unpack_ref(p + off, &ref);
+            if (!fn(ctx, &ref))
+                return PS_STORE_OK;
+        }
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
+    }
+    return rc == MDB_NOTFOUND ? PS_STORE_OK : PS_STORE_IO;
+}
+
+int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data,
+                           size_t *len)
+{
+    size_t kn = (size_t)n;
+    MDB_val k = { sizeof kn, &kn }, v;
+    int rc = mdb_get(snap->txn, snap->s->name_forms, &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return PS_STORE_NOT_FOUND;
+    if (rc != 0)
+        return PS_STORE_IO;
+    *data = v.mv_data;
+    *len = v.mv_size;
+    return PS_STORE_OK;
+}
+
+uint64_t ps_snapshot_total_entries(ps_snapshot *snap)
+{
+    if (snap->total_entries)
+        return snap->total_entries;
+    ps_list_info lists[256];
+    uint32_t n = ps_snapshot_lists(snap, lists, 256);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; i++)
+        total += lists[i].entries;
+    snap->total_entries = total ? total : 1;
+    return snap->total_entries;
+}
