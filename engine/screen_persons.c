@@ -13,8 +13,9 @@
  * Jaro-Winkler of 0.9 or more, scaled); a particle may pair joined with the token after it
  * (AL RASHID = ALRASHID). Each entry token weighs by its rarity (log of entries over the
  * entries holding it; particles 0.3 of that). The name score is the paired weight over the
- * entry's weight plus a quarter of the traveller's unpaired weight: a missing listed name
- * costs, an extra middle name costs little, order does not matter. Birth date, gender and
+ * paired weight plus the entry's unpaired weight (a quarter for a middle name) plus a quarter
+ * of the traveller's unpaired weight: a missing listed name costs, a missing or extra middle
+ * name costs little, order does not matter. Birth date, gender and
  * nationality then move the score as separate evidence. A hit needs the list's threshold and a
  * name score of at least NAME_FLOOR; one hit per entry, its best name. */
 #include "name_keys.h"
@@ -209,7 +210,7 @@ static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *t
         out->joined[i] = 0;
         out->sim[i] = 0;
     }
-    double paired = 0;
+    double paired = 0, paired_weight = 0;
     for (;;) { /* best pair first */
         double best = PAIR_FLOOR;
         int bi = -1, bj = -1, bjoin = 0;
@@ -238,17 +239,27 @@ static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *t
         t_used[bi] = true;
         e_used[bj] = true;
         paired += best * ew[bj];
+        paired_weight += ew[bj];
         if (bjoin) {
             e_used[bj + 1] = true;
             paired += best * ew[bj + 1];
+            paired_weight += ew[bj + 1];
         }
         out->entry_of[bi] = (int8_t)bj;
         out->joined[bi] = (int8_t)bjoin;
         out->sim[bi] = best;
     }
-    double entry_total = 0, extra = 0;
-    for (uint8_t j = 0; j < ef->n; j++)
-        entry_total += ew[j];
+    /* An unpaired entry token costs its weight, but a middle name (a given name after the
+     * first) only a quarter of it: lists and passports often disagree on middle names. */
+    double entry_total = paired_weight, extra = 0;
+    bool first_given = true;
+    for (uint8_t j = 0; j < ef->n; j++) {
+        bool middle = ef->tok[j].part == PS_PART_GIVEN && !first_given;
+        if (ef->tok[j].part == PS_PART_GIVEN)
+            first_given = false;
+        if (!e_used[j])
+            entry_total += ew[j] * (middle ? 0.25 : 1.0);
+    }
     for (uint8_t i = 0; i < tf->n; i++)
         if (!t_used[i])
             extra += tw[i];
