@@ -157,6 +157,25 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
     return o;
 }
 
+size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out)
+{
+    size_t common = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->p, b->p, common);
+    if (c > 0 || (c == 0 && a->len > b->len)) {
+        const ps_nf_token *t = a;
+        a = b;
+        b = t;
+    }
+    size_t n = 1 + (size_t)a->len + 1 + b->len;
+    if (n > PS_NAME_KEY_MAX)
+        return 0;
+    out[0] = 'P';
+    memcpy(out + 1, a->p, a->len);
+    out[1 + a->len] = '|';
+    memcpy(out + 2 + a->len, b->p, b->len);
+    return n;
+}
+
 size_t ps_name_key(char kind, const char *tok, size_t len, char *out)
 {
     if (len == 0 || len >= PS_NAME_KEY_MAX)

@@ -13,7 +13,10 @@
  *       (A E I O U and the I from J/Y) dropped, doubled letters collapsed; 2 letters or more
  *       (MOHAMMED, MUHAMMAD, MOHAMAD and MHMD all give MHMD)
  *   'V' its vowel outline: the same consonant reading with every vowel run kept as one A
- *       (YURIY, IURII and JURIJ all give ARA); 3 letters or more. */
+ *       (YURIY, IURII and JURIJ all give ARA); 3 letters or more.
+ *   'P' two tokens of one form, neither a particle nor an initial, in byte order, joined by
+ *       '|': how a name of two common tokens (JOHN SMITH) is found without reading every
+ *       JOHN and every SMITH. */
 #ifndef PAXSCREEN_ENGINE_NAME_KEYS_H
 #define PAXSCREEN_ENGINE_NAME_KEYS_H
 
@@ -58,5 +61,14 @@ bool ps_nf_next(const unsigned char *data, size_t len, size_t *pos, size_t *rema
 /* Writes key kind ('T', 'S', 'V') for a token; returns its length, 0 when the token has no
  * such key (too short). out holds PS_NAME_KEY_MAX bytes. */
 size_t ps_name_key(char kind, const char *tok, size_t len, char *out);
+
+/* The 'P' key of two tokens (either order); 0 when it does not fit. */
+size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out);
+
+/* Whether a token takes part in pair keys and candidate search. */
+static inline bool ps_nf_substantive(const ps_nf_token *t)
+{
+    return !(t->flags & (PS_TOKEN_PARTICLE | PS_TOKEN_INITIAL));
+}
 
 #endif

@@ -2,10 +2,11 @@
  * may be, and score them.
  *
  * Candidates come from the store's name index, never from a scan: each token of the
- * traveller's normalized name (both readings) is looked up by its 'T', 'S' and 'V' keys
- * (name_keys.h). A key shared by more than CANDIDATE_CAP references (a common token:
- * MOHAMMED, SMITH) is not expanded on its own; when every key of the traveller is that
- * common, the two rarest token lists are intersected instead.
+ * traveller's normalized name (both readings) is looked up by its 'T', 'S' and 'V' keys, and
+ * each two tokens of a reading by their 'P' key (name_keys.h). A token key shared by more
+ * than CANDIDATE_CAP references (a common token: MOHAMMED, SMITH) is not expanded; the pair
+ * key still finds MOHAMMED SMITH. A candidate name must have been reached by two of the
+ * traveller's tokens (by one, when the traveller's name has only one).
  *
  * Scoring a candidate name, for each pair of readings (traveller, entry): tokens are paired
  * one to one, best first, by token similarity (equal 1.0; same skeleton or outline 0.9; one
@@ -26,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CANDIDATE_CAP 4000     /* references expanded per key */
-#define INTERSECT_CAP 200000   /* references read when intersecting two common tokens */
+#define CANDIDATE_CAP 1000     /* references expanded per token key */
+#define PAIR_CAP 20000         /* references expanded per pair key */
 #define MAX_CANDIDATES 4096    /* (entry, name) pairs collected */
 #define MAX_SCORED 256         /* candidates scored, most promising first */
 #define NAME_FLOOR 0.80
@@ -100,22 +101,35 @@ static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
     return jaro + (double)prefix * 0.1 * (1 - jaro);
 }
 
-static bool same_key(char kind, const char *a, size_t n, const char *b, size_t m)
+/* A token's skeleton and outline keys, computed once per form rather than per pair. */
+typedef struct token_keys {
+    char s[PS_NAME_KEY_MAX], v[PS_NAME_KEY_MAX];
+    uint8_t sl, vl;
+} token_keys;
+
+static void keys_of(const char *p, size_t len, token_keys *k)
 {
-    char ka[PS_NAME_KEY_MAX], kb[PS_NAME_KEY_MAX];
-    size_t la = ps_name_key(kind, a, n, ka), lb = ps_name_key(kind, b, m, kb);
-    return la && la == lb && memcmp(ka, kb, la) == 0;
+    k->sl = (uint8_t)ps_name_key('S', p, len, k->s);
+    k->vl = (uint8_t)ps_name_key('V', p, len, k->v);
 }
 
-static double token_sim(const char *a, size_t n, const char *b, size_t m)
+static bool key_eq(const char *a, uint8_t al, const char *b, uint8_t bl)
+{
+    return al && al == bl && memcmp(a, b, al) == 0;
+}
+
+static double token_sim(const char *a, size_t n, const token_keys *ka, const char *b, size_t m,
+                        const token_keys *kb)
 {
     if (n == m && memcmp(a, b, n) == 0)
         return 1.0;
     if (n == 1 || m == 1) /* an initial stands for a name that starts with it */
         return a[0] == b[0] ? 0.8 : 0;
-    if (same_key('S', a, n, b, m) || same_key('V', a, n, b, m))
+    if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl))
         return 0.9;
-    size_t longest = n > m ? n : m;
+    size_t longest = n > m ? n : m, shortest = n < m ? n : m;
+    if (longest - shortest > 2) /* more than two edits apart, and Jaro-Winkler agrees */
+        return 0;
     size_t d = osa_distance(a, n, b, m);
     if (d == 1 && longest >= 4)
         return 0.9;
@@ -176,7 +190,8 @@ typedef struct pairing {
 
 /* Similarity of a traveller token with entry tokens j and j+1 joined (a particle and its
  * name: AL RASHID against ALRASHID). */
-static double joined_sim(const ps_nf_token *t, const ps_nf_form *e, uint8_t j)
+static double joined_sim(const ps_nf_token *t, const token_keys *kt, const ps_nf_form *e,
+                         uint8_t j)
 {
     if (j + 1 >= e->n || !(e->tok[j].flags & PS_TOKEN_PARTICLE))
         return 0;
@@ -186,21 +201,27 @@ static double joined_sim(const ps_nf_token *t, const ps_nf_form *e, uint8_t j)
         return 0;
     memcpy(buf, e->tok[j].p, a);
     memcpy(buf + a, e->tok[j + 1].p, b);
-    return token_sim(t->p, t->len, buf, a + b);
+    token_keys kj;
+    keys_of(buf, a + b, &kj);
+    return token_sim(t->p, t->len, kt, buf, a + b, &kj);
 }
 
 static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *tf,
-                        const ps_nf_form *ef, pairing *out)
+                        const token_keys *tk, const ps_nf_form *ef, pairing *out)
 {
     double sim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS], jsim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
     double ew[PS_NF_MAX_TOKENS], tw[PS_NF_MAX_TOKENS];
-    for (uint8_t j = 0; j < ef->n; j++)
+    token_keys ek[PS_NF_MAX_TOKENS];
+    for (uint8_t j = 0; j < ef->n; j++) {
         ew[j] = token_weight(snap, wc, ef->tok[j].p, ef->tok[j].len, ef->tok[j].flags);
+        keys_of(ef->tok[j].p, ef->tok[j].len, &ek[j]);
+    }
     for (uint8_t i = 0; i < tf->n; i++) {
         tw[i] = token_weight(snap, wc, tf->tok[i].p, tf->tok[i].len, tf->tok[i].flags);
         for (uint8_t j = 0; j < ef->n; j++) {
-            sim[i][j] = token_sim(tf->tok[i].p, tf->tok[i].len, ef->tok[j].p, ef->tok[j].len);
-            jsim[i][j] = joined_sim(&tf->tok[i], ef, j);
+            sim[i][j] = token_sim(tf->tok[i].p, tf->tok[i].len, &tk[i], ef->tok[j].p,
+                                  ef->tok[j].len, &ek[j]);
+            jsim[i][j] = joined_sim(&tf->tok[i], &tk[i], ef, j);
         }
     }
     bool t_used[PS_NF_MAX_TOKENS] = { 0 }, e_used[PS_NF_MAX_TOKENS] = { 0 };
@@ -394,38 +415,38 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
     }
 }
 
-/* The two rarest common tokens, intersected: entries that hold both. */
-typedef struct intersect {
-    uint64_t *entries; /* of the rarer list, ascending */
-    uint32_t n, cap;
-    gather *g;
-} intersect;
-
-static bool collect_entry(void *ctx, const ps_name_ref *ref)
+/* Expands a token's 'T', 'S' and 'V' keys into g under bit, skipping common keys. */
+static int lookup_token(ps_snapshot *snap, gather *g, uint32_t bit, const char *p, size_t len)
 {
-    intersect *x = ctx;
-    if (x->n && x->entries[x->n - 1] == ref->entry)
-        return true;
-    if (x->n == x->cap)
-        return false;
-    x->entries[x->n++] = ref->entry;
-    return true;
+    static const char kinds[] = { 'T', 'S', 'V' };
+    g->bit = bit;
+    for (size_t j = 0; j < sizeof kinds; j++) {
+        char key[PS_NAME_KEY_MAX];
+        size_t klen = ps_name_key(kinds[j], p, len, key);
+        size_t count = klen ? ps_snapshot_name_count(snap, key, klen) : 0;
+        if (!count || count > CANDIDATE_CAP)
+            continue;
+        int rc = ps_snapshot_name_refs(snap, key, klen, add_ref, g);
+        if (rc != PS_STORE_OK)
+            return rc;
+    }
+    return PS_STORE_OK;
 }
 
-static bool probe_entry(void *ctx, const ps_name_ref *ref)
+/* Length of a particle a token begins with (ALRASHID: 2, ABDALLAH: 3, VANDERBERG: 6), when
+ * at least three letters follow it; 0 otherwise. */
+static size_t particle_prefix(const char *p, size_t len)
 {
-    intersect *x = ctx;
-    size_t lo = 0, hi = x->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (x->entries[mid] < ref->entry)
-            lo = mid + 1;
-        else
-            hi = mid;
+    static const char *const particles[] = { "VANDER", "VANDEN", "ABDUL", "ABDEL", "BINT", "DELA",
+                                              "ABD",    "ABU",    "BIN",   "IBN",   "VAN",  "VON",
+                                              "DEL",    "AL",     "EL",    "UL",    "DE",   "DA",
+                                              "DI",     "DU",     "LA",    "LE",    "MC",   "MAC" };
+    for (size_t i = 0; i < sizeof particles / sizeof particles[0]; i++) {
+        size_t n = strlen(particles[i]);
+        if (len >= n + 3 && memcmp(p, particles[i], n) == 0)
+            return n;
     }
-    if (lo < x->n && x->entries[lo] == ref->entry)
-        return add_ref(x->g, ref);
-    return true;
+    return 0;
 }
 
 static int cmp_promise(const void *a, const void *b)
@@ -439,6 +460,7 @@ static int cmp_promise(const void *a, const void *b)
 typedef struct traveller_name {
     ps_nf_name name;
     char text[1024];
+    token_keys keys[2][PS_NF_MAX_TOKENS]; /* per reading and token */
 } traveller_name;
 
 static void describe(const ps_nf_form *f, char *out, size_t cap)
@@ -485,7 +507,7 @@ static double score_candidate(ps_snapshot *snap, weight_cache *wc, const travell
     for (uint8_t a = 0; a < tn->name.n_forms; a++) {
         for (uint8_t b = 0; b < en.n_forms; b++) {
             pairing pr;
-            score_forms(snap, wc, &tn->name.form[a], &en.form[b], &pr);
+            score_forms(snap, wc, &tn->name.form[a], tn->keys[a], &en.form[b], &pr);
             if (en.type == PS_NAME_WEAK_ALIAS)
                 pr.score *= 0.95;
             if (pr.score <= top)
@@ -528,80 +550,90 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     traveller_name *tn = ps_arena_alloc(scratch, sizeof *tn);
     ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text,
                      sizeof tn->text);
+    for (uint8_t f = 0; f < tn->name.n_forms; f++)
+        for (uint8_t i = 0; i < tn->name.form[f].n; i++)
+            keys_of(tn->name.form[f].tok[i].p, tn->name.form[f].tok[i].len, &tn->keys[f][i]);
     gather g = { 0 };
     g.items = ps_arena_alloc(scratch, MAX_CANDIDATES * sizeof *g.items);
     g.slots = ps_arena_calloc(scratch, 2 * MAX_CANDIDATES * sizeof *g.slots);
 
-    /* Look each distinct token up by each of its keys; remember the common ones. */
-    static const char kinds[] = { 'T', 'S', 'V' };
-    struct {
-        char key[PS_NAME_KEY_MAX];
-        size_t len, count;
-    } common[8];
-    uint32_t n_common = 0, n_keys = 0, bit_index = 0;
+    /* Distinct substantive tokens of both readings, each with its own bit. */
+    const ps_nf_token *toks[32];
+    uint32_t n_toks = 0;
+    int8_t bit_of[2][PS_NF_MAX_TOKENS];
     for (uint8_t f = 0; f < tn->name.n_forms; f++) {
         const ps_nf_form *form = &tn->name.form[f];
         for (uint8_t i = 0; i < form->n; i++) {
             const ps_nf_token *tok = &form->tok[i];
-            if (tok->flags & (PS_TOKEN_PARTICLE | PS_TOKEN_INITIAL))
+            bit_of[f][i] = -1;
+            if (!ps_nf_substantive(tok))
                 continue;
-            bool seen = false; /* the alternate reading repeats most tokens */
-            for (uint8_t f2 = 0; f2 <= f && !seen; f2++)
-                for (uint8_t j = 0; j < (f2 < f ? tn->name.form[f2].n : i) && !seen; j++)
-                    seen = tn->name.form[f2].tok[j].len == tok->len &&
-                           memcmp(tn->name.form[f2].tok[j].p, tok->p, tok->len) == 0;
-            if (seen)
+            for (uint32_t k = 0; k < n_toks && bit_of[f][i] < 0; k++)
+                if (toks[k]->len == tok->len && memcmp(toks[k]->p, tok->p, tok->len) == 0)
+                    bit_of[f][i] = (int8_t)k;
+            if (bit_of[f][i] < 0 && n_toks < 32) {
+                bit_of[f][i] = (int8_t)n_toks;
+                toks[n_toks++] = tok;
+            }
+        }
+    }
+    /* Each token by its keys, unless the key is common; a token that begins with a particle
+     * also without it (ALRASHID finds RASHID), and a particle joined to the token after it
+     * (AL RASHID finds ALRASHID), both under that token's bit ... */
+    for (uint32_t k = 0; k < n_toks; k++) {
+        int rc = lookup_token(snap, &g, 1u << k, toks[k]->p, toks[k]->len);
+        size_t cut = particle_prefix(toks[k]->p, toks[k]->len);
+        if (rc == PS_STORE_OK && cut)
+            rc = lookup_token(snap, &g, 1u << k, toks[k]->p + cut, toks[k]->len - cut);
+        if (rc != PS_STORE_OK)
+            return rc;
+    }
+    for (uint8_t f = 0; f < tn->name.n_forms; f++) {
+        const ps_nf_form *form = &tn->name.form[f];
+        for (uint8_t i = 0; i + 1 < form->n; i++) {
+            if (!(form->tok[i].flags & PS_TOKEN_PARTICLE) || bit_of[f][i + 1] < 0)
                 continue;
-            g.bit = 1u << (bit_index++ & 31);
-            for (size_t k = 0; k < sizeof kinds; k++) {
+            char joined[64];
+            size_t a = form->tok[i].len, b = form->tok[i + 1].len;
+            if (a + b > sizeof joined)
+                continue;
+            memcpy(joined, form->tok[i].p, a);
+            memcpy(joined + a, form->tok[i + 1].p, b);
+            int rc = lookup_token(snap, &g, 1u << bit_of[f][i + 1], joined, a + b);
+            if (rc != PS_STORE_OK)
+                return rc;
+        }
+    }
+    /* ... and every two tokens of one reading together, which finds common names too. */
+    for (uint8_t f = 0; f < tn->name.n_forms; f++) {
+        const ps_nf_form *form = &tn->name.form[f];
+        for (uint8_t i = 0; i < form->n; i++) {
+            for (uint8_t j = i + 1; j < form->n; j++) {
+                if (bit_of[f][i] < 0 || bit_of[f][j] < 0 || bit_of[f][i] == bit_of[f][j])
+                    continue;
                 char key[PS_NAME_KEY_MAX];
-                size_t klen = ps_name_key(kinds[k], tok->p, tok->len, key);
-                if (!klen)
+                size_t klen = ps_name_pair_key(&form->tok[i], &form->tok[j], key);
+                size_t count = klen ? ps_snapshot_name_count(snap, key, klen) : 0;
+                if (!count || count > PAIR_CAP)
                     continue;
-                size_t count = ps_snapshot_name_count(snap, key, klen);
-                n_keys++;
-                if (!count)
-                    continue;
-                if (count > CANDIDATE_CAP) {
-                    if (kinds[k] == 'T' && n_common < 8) {
-                        memcpy(common[n_common].key, key, klen);
-                        common[n_common].len = klen;
-                        common[n_common++].count = count;
-                    }
-                    continue;
-                }
+                g.bit = 1u << bit_of[f][i] | 1u << bit_of[f][j];
                 int rc = ps_snapshot_name_refs(snap, key, klen, add_ref, &g);
                 if (rc != PS_STORE_OK)
                     return rc;
             }
         }
     }
-    if (g.n == 0 && n_common >= 2) { /* every token common: entries holding the rarest two */
-        uint32_t a = 0, b = 1;
-        if (common[b].count < common[a].count) {
-            a = 1;
-            b = 0;
-        }
-        for (uint32_t i = 2; i < n_common; i++) {
-            if (common[i].count < common[a].count) {
-                b = a;
-                a = i;
-            } else if (common[i].count < common[b].count) {
-                b = i;
-            }
-        }
-        if (common[a].count <= INTERSECT_CAP && common[b].count <= INTERSECT_CAP) {
-            intersect x = { 0 };
-            x.cap = (uint32_t)common[a].count;
-            x.entries = ps_arena_alloc(scratch, x.cap * sizeof *x.entries);
-            x.g = &g;
-            g.bit = 1;
-            ps_snapshot_name_refs(snap, common[a].key, common[a].len, collect_entry, &x);
-            g.bit = 2;
-            ps_snapshot_name_refs(snap, common[b].key, common[b].len, probe_entry, &x);
-        }
+    if (!g.n)
+        return PS_STORE_OK;
+
+    /* A candidate needs two of the traveller's tokens (one, when that is all it has). */
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < g.n; i++) {
+        int found = __builtin_popcount(g.items[i].mask);
+        if (found >= 2 || n_toks == 1)
+            g.items[kept++] = g.items[i];
     }
-    (void)n_keys;
+    g.n = kept;
     if (!g.n)
         return PS_STORE_OK;
 

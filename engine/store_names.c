@@ -42,7 +42,15 @@ int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out
     return rc;
 }
 
-/* Adds or removes the index records of every token of every form in block. */
+static int put_or_del(MDB_txn *txn, const ps_store *s, const char *key, size_t klen,
+                      const unsigned char *ref, bool add)
+{
+    MDB_val kv = { klen, (void *)key }, vv = { NAME_REF_SIZE, (void *)ref };
+    int rc = add ? mdb_put(txn, s->names, &kv, &vv, 0) : mdb_del(txn, s->names, &kv, &vv);
+    return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
+}
+
+/* Adds or removes the index records of every token (and pair of tokens) of every form. */
 static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
 {
     static const char kinds[] = { 'T', 'S', 'V' };
@@ -51,19 +59,27 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
     uint8_t index = 0;
     while (ps_nf_next((const unsigned char *)block->data, block->len, &pos, &remaining, &name)) {
         for (uint8_t f = 0; f < name.n_forms; f++) {
-            for (uint8_t t = 0; t < name.form[f].n; t++) {
-                const ps_nf_token *tok = &name.form[f].tok[t];
+            const ps_nf_form *form = &name.form[f];
+            for (uint8_t t = 0; t < form->n; t++) {
+                const ps_nf_token *tok = &form->tok[t];
                 unsigned char ref[NAME_REF_SIZE];
                 pack_ref(ref, n, index, t);
-                for (size_t k = 0; k < sizeof kinds; k++) {
+                for (size_t k = 0; k <= sizeof kinds + form->n; k++) {
                     char key[PS_NAME_KEY_MAX];
-                    size_t klen = ps_name_key(kinds[k], tok->p, tok->len, key);
+                    size_t klen;
+                    if (k < sizeof kinds) {
+                        klen = ps_name_key(kinds[k], tok->p, tok->len, key);
+                    } else { /* pairs with the tokens after this one */
+                        size_t u = t + 1 + (k - sizeof kinds);
+                        if (u >= form->n || !ps_nf_substantive(tok) ||
+                            !ps_nf_substantive(&form->tok[u]))
+                            continue;
+                        klen = ps_name_pair_key(tok, &form->tok[u], key);
+                    }
                     if (!klen || klen > s->max_key)
                         continue;
-                    MDB_val kv = { klen, key }, vv = { sizeof ref, ref };
-                    int rc = add ? mdb_put(txn, s->names, &kv, &vv, 0)
-                                 : mdb_del(txn, s->names, &kv, &vv);
-                    if (rc != 0 && rc != MDB_NOTFOUND && rc != MDB_KEYEXIST)
+                    int rc = put_or_del(txn, s, key, klen, ref, add);
+                    if (rc != 0)
                         return rc;
                 }
             }
