@@ -886,6 +886,8 @@ void ps_snapshot_end(ps_snapshot *snap)
     free(snap);
 }
 
+uint64_t ps_snapshot_version(const ps_snapshot *snap) { return mdb_txn_id(snap->txn); }
+
 uint32_t ps_snapshot_lists(ps_snapshot *snap, ps_list_info *out, uint32_t cap)
 {
     MDB_cursor *cur;

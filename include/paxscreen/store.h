@@ -82,6 +82,9 @@ typedef struct ps_snapshot ps_snapshot;
  * reused by writers, so a forgotten snapshot makes the file grow. */
 int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen);
 void ps_snapshot_end(ps_snapshot *snap);
+/* The committed state a snapshot sees (LMDB's transaction id): two snapshots with the same
+ * version see exactly the same lists, which is how several threads share one snapshot. */
+uint64_t ps_snapshot_version(const ps_snapshot *snap);
 
 /* Lists, in name order; returns how many were written to out (at most cap). */
 uint32_t ps_snapshot_lists(ps_snapshot *snap, ps_list_info *out, uint32_t cap);

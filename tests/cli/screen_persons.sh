@@ -70,5 +70,15 @@ check "same surname only: no hit" test -z "$(person surname_only .entry_id)"
 check "stranger: no hit" test -z "$(person stranger .entry_id)"
 check "threshold in person hits" test "$(person exact .threshold)" = 0.85
 
+# every core: the same hits in the same order, whatever the number of threads
+for i in 1 2 3 4 5; do cat "$tmp/travellers.jsonl"; done >"$tmp/many.jsonl"
+"$bin" screen --db "$tmp/db" --threads 1 "$tmp/many.jsonl" >"$tmp/one" 2>/dev/null
+"$bin" screen --db "$tmp/db" --threads 3 --stats "$tmp/many.jsonl" >"$tmp/three" 2>"$tmp/err"
+check "threads give identical output" cmp -s "$tmp/one" "$tmp/three"
+check "three workers ran" grep -q '"threads":3' "$tmp/err"
+check "hits from every copy" test "$(wc -l <"$tmp/three")" -eq "$((5 * $(wc -l <"$tmp/hits")))"
+"$bin" screen --db "$tmp/db" --threads 0 "$tmp/many.jsonl" >/dev/null 2>&1
+check "--threads 0 is a usage error" test $? -eq 2
+
 echo "screen_persons.sh: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
