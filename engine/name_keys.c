@@ -6,8 +6,8 @@
 #include <string.h>
 
 /* Appends form f of a normalized part to out, copying token letters into text. */
-static void add_tokens(ps_nf_form *out, const ps_name_form *f, uint8_t part, char *text,
-                       size_t cap, size_t *used)
+static void add_tokens(ps_nf_form *out, const ps_name_form *f, uint8_t part, char *text, size_t cap,
+                       size_t *used)
 {
     for (uint8_t i = 0; i < f->n_tokens && out->n < PS_NF_MAX_TOKENS; i++) {
         size_t len = f->length[i];
@@ -48,8 +48,8 @@ void ps_nf_from_parts(ps_str surname, ps_str given, ps_str full, ps_nf_name *out
         out->n_forms = 2;
         add_tokens(&out->form[1], a.has_alternate ? &a.alternate : &a.primary, PS_PART_SURNAME,
                    text, text_cap, &used);
-        add_tokens(&out->form[1], b.has_alternate ? &b.alternate : &b.primary, PS_PART_GIVEN,
-                   text, text_cap, &used);
+        add_tokens(&out->form[1], b.has_alternate ? &b.alternate : &b.primary, PS_PART_GIVEN, text,
+                   text_cap, &used);
     }
 }
 
@@ -118,7 +118,10 @@ bool ps_nf_next(const unsigned char *data, size_t len, size_t *pos, size_t *rema
     return true;
 }
 
-static bool is_vowel(char c) { return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U'; }
+static bool is_vowel(char c)
+{
+    return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+}
 
 /* The consonant reading shared by 'S' and 'V' keys; vowel runs become one 'A' when kept. */
 static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char *out, size_t cap)
@@ -157,23 +160,51 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
     return o;
 }
 
+/* What a token contributes to a pair key: its skeleton, or itself when it has none. */
+static size_t pair_text(const ps_nf_token *t, char *out)
+{
+    char key[PS_NAME_KEY_MAX];
+    size_t n = ps_name_key('S', t->p, t->len, key);
+    if (n) {
+        memcpy(out, key + 1, n - 1);
+        return n - 1;
+    }
+    memcpy(out, t->p, t->len);
+    return t->len;
+}
+
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out)
 {
-    size_t common = a->len < b->len ? a->len : b->len;
-    int c = memcmp(a->p, b->p, common);
-    if (c > 0 || (c == 0 && a->len > b->len)) {
-        const ps_nf_token *t = a;
-        a = b;
-        b = t;
-    }
-    size_t n = 1 + (size_t)a->len + 1 + b->len;
+    char ta[PS_NAME_KEY_MAX], tb[PS_NAME_KEY_MAX];
+    if (a->len >= PS_NAME_KEY_MAX || b->len >= PS_NAME_KEY_MAX)
+        return 0;
+    size_t la = pair_text(a, ta), lb = pair_text(b, tb);
+    size_t common = la < lb ? la : lb;
+    int c = memcmp(ta, tb, common);
+    bool swap = c > 0 || (c == 0 && la > lb);
+    const char *x = swap ? tb : ta, *y = swap ? ta : tb;
+    size_t lx = swap ? lb : la, ly = swap ? la : lb;
+    size_t n = 1 + lx + 1 + ly;
     if (n > PS_NAME_KEY_MAX)
         return 0;
     out[0] = 'P';
-    memcpy(out + 1, a->p, a->len);
-    out[1 + a->len] = '|';
-    memcpy(out + 2 + a->len, b->p, b->len);
+    memcpy(out + 1, x, lx);
+    out[1 + lx] = '|';
+    memcpy(out + 2 + lx, y, ly);
     return n;
+}
+
+size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out)
+{
+    char ta[PS_NAME_KEY_MAX];
+    if (a->len >= PS_NAME_KEY_MAX - 3)
+        return 0;
+    size_t la = pair_text(a, ta);
+    out[0] = 'I';
+    memcpy(out + 1, ta, la);
+    out[1 + la] = '|';
+    out[2 + la] = initial;
+    return la + 3;
 }
 
 size_t ps_name_key(char kind, const char *tok, size_t len, char *out)
@@ -184,6 +215,12 @@ size_t ps_name_key(char kind, const char *tok, size_t len, char *out)
     if (kind == 'T') {
         memcpy(out + 1, tok, len);
         return len + 1;
+    }
+    if (kind == 'F' || kind == 'L') {
+        if (len < 6)
+            return 0;
+        memcpy(out + 1, kind == 'F' ? tok : tok + len - 4, 4);
+        return 5;
     }
     if (len < 3)
         return 0;

@@ -14,9 +14,14 @@
  *       (MOHAMMED, MUHAMMAD, MOHAMAD and MHMD all give MHMD)
  *   'V' its vowel outline: the same consonant reading with every vowel run kept as one A
  *       (YURIY, IURII and JURIJ all give ARA); 3 letters or more.
- *   'P' two tokens of one form, neither a particle nor an initial, in byte order, joined by
- *       '|': how a name of two common tokens (JOHN SMITH) is found without reading every
- *       JOHN and every SMITH. */
+ *   'F' its first four letters, 'L' its last four, for tokens of six letters or more (a typo
+ *       late or early in a long name leaves one of them whole)
+ *   'P' two tokens of one form, neither a particle nor an initial, each by its skeleton (or
+ *       itself when it has none), in byte order, joined by '|': how a name of two common
+ *       tokens (JOHN SMITH, MUHAMMAD ALI) is found without reading every JOHN and SMITH, and
+ *       found again when one of them is spelled another way
+ *   'I' a token (by its skeleton, as for 'P'), '|', and the first letter of another token of
+ *       the form: how J SMITH finds JOHN SMITH and JOHN SMITH finds J SMITH. */
 #ifndef PAXSCREEN_ENGINE_NAME_KEYS_H
 #define PAXSCREEN_ENGINE_NAME_KEYS_H
 
@@ -64,6 +69,11 @@ size_t ps_name_key(char kind, const char *tok, size_t len, char *out);
 
 /* The 'P' key of two tokens (either order); 0 when it does not fit. */
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out);
+/* The 'I' key of a token and the initial of another; 0 when it does not fit. */
+size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out);
+
+/* The token kinds every token is indexed and looked up by. */
+#define PS_NAME_TOKEN_KINDS "TSVFL"
 
 /* Whether a token takes part in pair keys and candidate search. */
 static inline bool ps_nf_substantive(const ps_nf_token *t)

@@ -27,12 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CANDIDATE_CAP 1000     /* references expanded per token key */
-#define PAIR_CAP 20000         /* references expanded per pair key */
-#define MAX_CANDIDATES 4096    /* (entry, name) pairs collected */
-#define MAX_SCORED 256         /* candidates scored, most promising first */
-#define NAME_FLOOR 0.80
-#define PAIR_FLOOR 0.70        /* token similarity below which tokens do not pair */
+#define CANDIDATE_CAP  1000       /* references expanded per token key */
+#define RARE_CAP       100        /* a key this rare may bring a candidate on its own */
+#define INITIAL_BIT    (1u << 31) /* stands for the traveller's initials in a candidate's mask */
+#define PAIR_CAP       20000      /* references expanded per pair key */
+#define MAX_CANDIDATES 4096       /* (entry, name) pairs collected */
+#define MAX_SCORED     256        /* candidates scored, most promising first */
+#define NAME_FLOOR     0.80
+#define PAIR_FLOOR     0.70 /* token similarity below which tokens do not pair */
 
 /* ---- token similarity ---- */
 
@@ -68,7 +70,7 @@ static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
         return 0;
     size_t window = (n > m ? n : m) / 2;
     window = window ? window - 1 : 0;
-    bool ma[64] = { 0 }, mb[64] = { 0 };
+    bool ma[64] = {0}, mb[64] = {0};
     size_t matches = 0;
     for (size_t i = 0; i < n; i++) {
         size_t lo = i > window ? i - window : 0, hi = i + window + 1 < m ? i + window + 1 : m;
@@ -184,32 +186,55 @@ typedef struct pairing {
     double score;
     uint8_t n;
     int8_t entry_of[PS_NF_MAX_TOKENS]; /* per traveller token: the entry token paired, or -1 */
-    int8_t joined[PS_NF_MAX_TOKENS];   /* per traveller token: 1 when paired with entry j+j+1 */
+    uint8_t espan[PS_NF_MAX_TOKENS];   /* entry tokens joined in that pairing (1: none) */
+    uint8_t tspan[PS_NF_MAX_TOKENS];   /* traveller tokens joined in it (1: none) */
     double sim[PS_NF_MAX_TOKENS];
 } pairing;
 
-/* Similarity of a traveller token with entry tokens j and j+1 joined (a particle and its
- * name: AL RASHID against ALRASHID). */
-static double joined_sim(const ps_nf_token *t, const token_keys *kt, const ps_nf_form *e,
-                         uint8_t j)
+/* Joins the run of particles that starts at token j with the token after it (AL RASHID,
+ * VAN DER BERG) into buf; returns how many tokens were joined, 0 when j starts no such run. */
+static uint8_t join_run(const ps_nf_form *f, uint8_t j, char *buf, size_t cap, size_t *len)
 {
-    if (j + 1 >= e->n || !(e->tok[j].flags & PS_TOKEN_PARTICLE))
+    if (!(f->tok[j].flags & PS_TOKEN_PARTICLE) ||
+        (j > 0 && (f->tok[j - 1].flags & PS_TOKEN_PARTICLE)))
         return 0;
+    uint8_t k = j;
+    size_t o = 0;
+    while (k < f->n && (f->tok[k].flags & PS_TOKEN_PARTICLE)) {
+        if (o + f->tok[k].len > cap)
+            return 0;
+        memcpy(buf + o, f->tok[k].p, f->tok[k].len);
+        o += f->tok[k++].len;
+    }
+    if (k >= f->n || !ps_nf_substantive(&f->tok[k]) || o + f->tok[k].len > cap)
+        return 0;
+    memcpy(buf + o, f->tok[k].p, f->tok[k].len);
+    *len = o + f->tok[k].len;
+    return (uint8_t)(k - j + 1);
+}
+
+/* Similarity of token a against the joined run of the other name that starts at b. */
+static double run_sim(const ps_nf_token *a, const token_keys *ka, const ps_nf_form *other,
+                      uint8_t b, uint8_t *span)
+{
     char buf[128];
-    size_t a = e->tok[j].len, b = e->tok[j + 1].len;
-    if (a + b > sizeof buf)
+    size_t len;
+    *span = join_run(other, b, buf, sizeof buf, &len);
+    if (!*span)
         return 0;
-    memcpy(buf, e->tok[j].p, a);
-    memcpy(buf + a, e->tok[j + 1].p, b);
-    token_keys kj;
-    keys_of(buf, a + b, &kj);
-    return token_sim(t->p, t->len, kt, buf, a + b, &kj);
+    token_keys kb;
+    keys_of(buf, len, &kb);
+    return token_sim(a->p, a->len, ka, buf, len, &kb);
 }
 
 static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *tf,
                         const token_keys *tk, const ps_nf_form *ef, pairing *out)
 {
-    double sim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS], jsim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
+    /* sim: token to token; esim: a traveller token to the joined entry run starting at j;
+     * tsim: the joined traveller run starting at i to entry token j */
+    double sim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS], esim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
+    double tsim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
+    uint8_t espan[PS_NF_MAX_TOKENS] = {0}, tspan[PS_NF_MAX_TOKENS] = {0};
     double ew[PS_NF_MAX_TOKENS], tw[PS_NF_MAX_TOKENS];
     token_keys ek[PS_NF_MAX_TOKENS];
     for (uint8_t j = 0; j < ef->n; j++) {
@@ -221,53 +246,58 @@ static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *t
         for (uint8_t j = 0; j < ef->n; j++) {
             sim[i][j] = token_sim(tf->tok[i].p, tf->tok[i].len, &tk[i], ef->tok[j].p,
                                   ef->tok[j].len, &ek[j]);
-            jsim[i][j] = joined_sim(&tf->tok[i], &tk[i], ef, j);
+            esim[i][j] = run_sim(&tf->tok[i], &tk[i], ef, j, &espan[j]);
+            tsim[i][j] = run_sim(&ef->tok[j], &ek[j], tf, i, &tspan[i]);
         }
     }
-    bool t_used[PS_NF_MAX_TOKENS] = { 0 }, e_used[PS_NF_MAX_TOKENS] = { 0 };
+    bool t_used[PS_NF_MAX_TOKENS] = {0}, e_used[PS_NF_MAX_TOKENS] = {0};
     out->n = tf->n;
     for (uint8_t i = 0; i < tf->n; i++) {
         out->entry_of[i] = -1;
-        out->joined[i] = 0;
+        out->espan[i] = out->tspan[i] = 1;
         out->sim[i] = 0;
     }
     double paired = 0, paired_weight = 0;
     for (;;) { /* best pair first */
         double best = PAIR_FLOOR;
-        int bi = -1, bj = -1, bjoin = 0;
+        int bi = -1, bj = -1, be = 1, bt = 1;
         for (uint8_t i = 0; i < tf->n; i++) {
             if (t_used[i])
                 continue;
             for (uint8_t j = 0; j < ef->n; j++) {
                 if (e_used[j])
                     continue;
+                bool efree = espan[j] > 0, tfree = tspan[i] > 0;
+                for (uint8_t k = 1; k < espan[j]; k++)
+                    efree = efree && !e_used[j + k];
+                for (uint8_t k = 1; k < tspan[i]; k++)
+                    tfree = tfree && !t_used[i + k];
                 if (sim[i][j] > best) {
                     best = sim[i][j];
-                    bi = i;
-                    bj = j;
-                    bjoin = 0;
+                    bi = i, bj = j, be = 1, bt = 1;
                 }
-                if (jsim[i][j] > best && !e_used[j + 1]) {
-                    best = jsim[i][j];
-                    bi = i;
-                    bj = j;
-                    bjoin = 1;
+                if (efree && esim[i][j] > best) {
+                    best = esim[i][j];
+                    bi = i, bj = j, be = espan[j], bt = 1;
+                }
+                if (tfree && tsim[i][j] > best) {
+                    best = tsim[i][j];
+                    bi = i, bj = j, be = 1, bt = tspan[i];
                 }
             }
         }
         if (bi < 0)
             break;
-        t_used[bi] = true;
-        e_used[bj] = true;
-        paired += best * ew[bj];
-        paired_weight += ew[bj];
-        if (bjoin) {
-            e_used[bj + 1] = true;
-            paired += best * ew[bj + 1];
-            paired_weight += ew[bj + 1];
+        for (int k = 0; k < bt; k++)
+            t_used[bi + k] = true;
+        for (int k = 0; k < be; k++) {
+            e_used[bj + k] = true;
+            paired += best * ew[bj + k];
+            paired_weight += ew[bj + k];
         }
         out->entry_of[bi] = (int8_t)bj;
-        out->joined[bi] = (int8_t)bjoin;
+        out->espan[bi] = (uint8_t)be;
+        out->tspan[bi] = (uint8_t)bt;
         out->sim[bi] = best;
     }
     /* An unpaired entry token costs its weight, but a middle name (a given name after the
@@ -276,10 +306,11 @@ static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *t
     bool first_given = true;
     for (uint8_t j = 0; j < ef->n; j++) {
         bool middle = ef->tok[j].part == PS_PART_GIVEN && !first_given;
+        bool particle = ef->tok[j].flags & PS_TOKEN_PARTICLE;
         if (ef->tok[j].part == PS_PART_GIVEN)
             first_given = false;
-        if (!e_used[j])
-            entry_total += ew[j] * (middle ? 0.25 : 1.0);
+        if (!e_used[j]) /* a dropped particle costs a third of its (already small) weight */
+            entry_total += ew[j] * (particle ? 0.33 : middle ? 0.25 : 1.0);
     }
     for (uint8_t i = 0; i < tf->n; i++)
         if (!t_used[i])
@@ -311,9 +342,9 @@ static void judge_birth_date(const ps_date *t, const ps_wl_entry *e, ps_hit_pers
         const char *name;
         double score, adjust;
     } verdicts[] = {
-        { "exact", 1.0, 0.05 },     { "partial", 0.9, 0.02 },    { "swapped", 0.8, 0.0 },
-        { "one_day", 0.8, 0.0 },    { "same_year", 0.3, -0.10 }, { "near_year", 0.2, -0.12 },
-        { "different", 0.0, -0.25 },
+        {"exact", 1.0, 0.05},      {"partial", 0.9, 0.02},    {"swapped", 0.8, 0.0},
+        {"one_day", 0.8, 0.0},     {"same_year", 0.3, -0.20}, {"near_year", 0.2, -0.25},
+        {"different", 0.0, -0.35},
     };
     int best = 6;
     ps_date best_date = e->birth_dates[0];
@@ -375,6 +406,7 @@ static double judge_gender_nationality(const ps_traveller *t, const ps_wl_entry 
 typedef struct candidate {
     uint64_t entry;
     uint8_t name;
+    bool rare;     /* reached through a rare key */
     uint32_t mask; /* traveller tokens that led here */
     double promise;
 } candidate;
@@ -384,6 +416,7 @@ typedef struct gather {
     uint32_t n;
     uint32_t *slots; /* open addressing over items, 2 * MAX_CANDIDATES */
     uint32_t bit;    /* the traveller token being looked up */
+    bool rare;       /* the key being read is rare */
     bool full;
 } gather;
 
@@ -403,6 +436,7 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
             c->entry = ref->entry;
             c->name = ref->name;
             c->mask = g->bit;
+            c->rare = g->rare;
             c->promise = 0;
             g->slots[s] = g->n;
             return true;
@@ -410,23 +444,31 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
         candidate *c = &g->items[idx - 1];
         if (c->entry == ref->entry && c->name == ref->name) {
             c->mask |= g->bit;
+            c->rare |= g->rare;
             return true;
         }
     }
 }
 
 /* Expands a token's 'T', 'S' and 'V' keys into g under bit, skipping common keys. */
+static int lookup_key(ps_snapshot *snap, gather *g, uint32_t bit, const char *key, size_t klen,
+                      size_t cap)
+{
+    size_t count = klen ? ps_snapshot_name_count(snap, key, klen) : 0;
+    if (!count || count > cap)
+        return PS_STORE_OK;
+    g->bit = bit;
+    g->rare = count <= RARE_CAP;
+    return ps_snapshot_name_refs(snap, key, klen, add_ref, g);
+}
+
 static int lookup_token(ps_snapshot *snap, gather *g, uint32_t bit, const char *p, size_t len)
 {
-    static const char kinds[] = { 'T', 'S', 'V' };
-    g->bit = bit;
-    for (size_t j = 0; j < sizeof kinds; j++) {
+    static const char kinds[] = PS_NAME_TOKEN_KINDS;
+    for (size_t j = 0; j + 1 < sizeof kinds; j++) {
         char key[PS_NAME_KEY_MAX];
         size_t klen = ps_name_key(kinds[j], p, len, key);
-        size_t count = klen ? ps_snapshot_name_count(snap, key, klen) : 0;
-        if (!count || count > CANDIDATE_CAP)
-            continue;
-        int rc = ps_snapshot_name_refs(snap, key, klen, add_ref, g);
+        int rc = lookup_key(snap, g, bit, key, klen, CANDIDATE_CAP);
         if (rc != PS_STORE_OK)
             return rc;
     }
@@ -437,10 +479,10 @@ static int lookup_token(ps_snapshot *snap, gather *g, uint32_t bit, const char *
  * at least three letters follow it; 0 otherwise. */
 static size_t particle_prefix(const char *p, size_t len)
 {
-    static const char *const particles[] = { "VANDER", "VANDEN", "ABDUL", "ABDEL", "BINT", "DELA",
-                                              "ABD",    "ABU",    "BIN",   "IBN",   "VAN",  "VON",
-                                              "DEL",    "AL",     "EL",    "UL",    "DE",   "DA",
-                                              "DI",     "DU",     "LA",    "LE",    "MC",   "MAC" };
+    static const char *const particles[] = {"VANDER", "VANDEN", "ABDUL", "ABDEL", "BINT", "DELA",
+                                            "ABD",    "ABU",    "BIN",   "IBN",   "VAN",  "VON",
+                                            "DEL",    "AL",     "EL",    "UL",    "DE",   "DA",
+                                            "DI",     "DU",     "LA",    "LE",    "MC",   "MAC"};
     for (size_t i = 0; i < sizeof particles / sizeof particles[0]; i++) {
         size_t n = strlen(particles[i]);
         if (len >= n + 3 && memcmp(p, particles[i], n) == 0)
@@ -453,6 +495,95 @@ static int cmp_promise(const void *a, const void *b)
 {
     double pa = ((const candidate *)a)->promise, pb = ((const candidate *)b)->promise;
     return pa < pb ? 1 : pa > pb ? -1 : 0;
+}
+
+/* ---- what the traveller's name is looked up by ---- */
+
+typedef struct qtok {
+    char text[64];
+    uint8_t len;
+    uint8_t bit;  /* which traveller token this stands for */
+    uint8_t form; /* which reading it comes from */
+    bool initial;
+} qtok;
+
+typedef struct query {
+    qtok items[96];
+    uint32_t n;
+    const char *bit_text[32]; /* the token text each bit stands for */
+    uint8_t bit_len[32];
+    uint32_t n_bits;
+} query;
+
+static int bit_for(query *q, const ps_nf_token *t)
+{
+    for (uint32_t b = 0; b < q->n_bits; b++)
+        if (q->bit_len[b] == t->len && memcmp(q->bit_text[b], t->p, t->len) == 0)
+            return (int)b;
+    if (q->n_bits == 31) /* bit 31 is INITIAL_BIT */
+        return -1;
+    q->bit_text[q->n_bits] = t->p;
+    q->bit_len[q->n_bits] = t->len;
+    return (int)q->n_bits++;
+}
+
+static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, int bit,
+                  uint8_t form, bool initial)
+{
+    if (bit < 0 || q->n == sizeof q->items / sizeof q->items[0] || la + lb >= 64 || !(la + lb))
+        return;
+    qtok *x = &q->items[q->n++];
+    memcpy(x->text, a, la);
+    memcpy(x->text + la, b, lb);
+    x->len = (uint8_t)(la + lb);
+    x->bit = (uint8_t)bit;
+    x->form = form;
+    x->initial = initial;
+}
+
+static void add_query_tokens(query *q, const ps_nf_form *form, uint8_t f)
+{
+    for (uint8_t i = 0; i < form->n; i++) {
+        const ps_nf_token *t = &form->tok[i];
+        if (t->flags & PS_TOKEN_PARTICLE) {
+            /* a run of particles joined to the token after it (VAN DER BERG: VANDERBERG) */
+            bool starts_run = i == 0 || !(form->tok[i - 1].flags & PS_TOKEN_PARTICLE);
+            uint8_t k = i;
+            size_t total = 0;
+            while (k < form->n && (form->tok[k].flags & PS_TOKEN_PARTICLE))
+                total += form->tok[k++].len;
+            if (starts_run && k < form->n && ps_nf_substantive(&form->tok[k]) && total < 48) {
+                char joined[48];
+                size_t o = 0;
+                for (uint8_t m = i; m < k; m++) {
+                    memcpy(joined + o, form->tok[m].p, form->tok[m].len);
+                    o += form->tok[m].len;
+                }
+                add_q(q, joined, o, form->tok[k].p, form->tok[k].len, bit_for(q, &form->tok[k]), f,
+                      false);
+            }
+            continue;
+        }
+        if (t->flags & PS_TOKEN_INITIAL) {
+            add_q(q, t->p, t->len, "", 0, 31, f, true);
+            continue;
+        }
+        int bit = bit_for(q, t);
+        add_q(q, t->p, t->len, "", 0, bit, f, false);
+        size_t cut = particle_prefix(t->p, t->len);
+        if (cut)
+            add_q(q, t->p + cut, t->len - cut, "", 0, bit, f, false);
+    }
+}
+
+/* Whether an earlier query token has the same text (its keys were read already). */
+static bool seen_before(const query *q, uint32_t a)
+{
+    for (uint32_t b = 0; b < a; b++)
+        if (q->items[b].len == q->items[a].len &&
+            memcmp(q->items[b].text, q->items[a].text, q->items[a].len) == 0)
+            return true;
+    return false;
 }
 
 /* ---- the traveller ---- */
@@ -476,11 +607,18 @@ static void describe(const ps_nf_form *f, char *out, size_t cap)
     out[o] = '\0';
 }
 
-static void copy_token(char out[32], const ps_nf_token *t)
+/* Tokens from..from+span-1 of a form, written together (a joined run shows as one word). */
+static void copy_tokens(char out[32], const ps_nf_form *f, uint8_t from, uint8_t span)
 {
-    size_t n = t->len < 31 ? t->len : 31;
-    memcpy(out, t->p, n);
-    out[n] = '\0';
+    size_t o = 0;
+    for (uint8_t k = from; k < from + span && k < f->n; k++) {
+        size_t n = f->tok[k].len;
+        if (o + n > 31)
+            n = 31 - o;
+        memcpy(out + o, f->tok[k].p, n);
+        o += n;
+    }
+    out[o] = '\0';
 }
 
 /* Scores candidate c; fills *hit (person part) and returns the final score, or -1. */
@@ -523,18 +661,8 @@ static double score_candidate(ps_snapshot *snap, weight_cache *wc, const travell
                 if (pr.entry_of[i] < 0)
                     continue;
                 ps_hit_token *ht = &best->tokens[best->n_tokens++];
-                copy_token(ht->traveller, &tn->name.form[a].tok[i]);
-                const ps_nf_form *ef = &en.form[b];
-                int j = pr.entry_of[i];
-                copy_token(ht->entry, &ef->tok[j]);
-                if (pr.joined[i]) {
-                    size_t l = strlen(ht->entry);
-                    size_t add = ef->tok[j + 1].len;
-                    if (l + add < 31) {
-                        memcpy(ht->entry + l, ef->tok[j + 1].p, add);
-                        ht->entry[l + add] = '\0';
-                    }
-                }
+                copy_tokens(ht->traveller, &tn->name.form[a], i, pr.tspan[i]);
+                copy_tokens(ht->entry, &en.form[b], (uint8_t)pr.entry_of[i], pr.espan[i]);
                 ht->score = (float)pr.sim[i];
             }
         }
@@ -548,89 +676,56 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     if (!t->surname.len && !t->given_names.len)
         return PS_STORE_OK;
     traveller_name *tn = ps_arena_alloc(scratch, sizeof *tn);
-    ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text,
-                     sizeof tn->text);
+    ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text, sizeof tn->text);
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         for (uint8_t i = 0; i < tn->name.form[f].n; i++)
             keys_of(tn->name.form[f].tok[i].p, tn->name.form[f].tok[i].len, &tn->keys[f][i]);
-    gather g = { 0 };
+    gather g = {0};
     g.items = ps_arena_alloc(scratch, MAX_CANDIDATES * sizeof *g.items);
     g.slots = ps_arena_calloc(scratch, 2 * MAX_CANDIDATES * sizeof *g.slots);
 
-    /* Distinct substantive tokens of both readings, each with its own bit. */
-    const ps_nf_token *toks[32];
-    uint32_t n_toks = 0;
-    int8_t bit_of[2][PS_NF_MAX_TOKENS];
-    for (uint8_t f = 0; f < tn->name.n_forms; f++) {
-        const ps_nf_form *form = &tn->name.form[f];
-        for (uint8_t i = 0; i < form->n; i++) {
-            const ps_nf_token *tok = &form->tok[i];
-            bit_of[f][i] = -1;
-            if (!ps_nf_substantive(tok))
+    /* The tokens to look up, per reading: each substantive token under its own bit (shared
+     * by the same text in the other reading); the same token without a leading particle
+     * (ALRASHID as RASHID) and particles joined to the token after them (VAN DER BERG as
+     * VANDERBERG), both under that token's bit; initials under INITIAL_BIT. */
+    query q;
+    q.n = q.n_bits = 0;
+    for (uint8_t f = 0; f < tn->name.n_forms; f++)
+        add_query_tokens(&q, &tn->name.form[f], f);
+    for (uint32_t a = 0; a < q.n; a++) {
+        const qtok *x = &q.items[a];
+        if (x->initial)
+            continue;
+        int rc = PS_STORE_OK;
+        if (!seen_before(&q, a))
+            rc = lookup_token(snap, &g, 1u << x->bit, x->text, x->len);
+        /* every two tokens of one reading, and a token with another's initial */
+        for (uint32_t b = 0; b < q.n && rc == PS_STORE_OK; b++) {
+            const qtok *y = &q.items[b];
+            if (y->form != x->form || y->bit == x->bit)
                 continue;
-            for (uint32_t k = 0; k < n_toks && bit_of[f][i] < 0; k++)
-                if (toks[k]->len == tok->len && memcmp(toks[k]->p, tok->p, tok->len) == 0)
-                    bit_of[f][i] = (int8_t)k;
-            if (bit_of[f][i] < 0 && n_toks < 32) {
-                bit_of[f][i] = (int8_t)n_toks;
-                toks[n_toks++] = tok;
-            }
+            uint32_t bits = 1u << x->bit | (y->initial ? INITIAL_BIT : 1u << y->bit);
+            char key[PS_NAME_KEY_MAX];
+            ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
+            if (!y->initial && b > a)
+                rc = lookup_key(snap, &g, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP);
+            if (rc == PS_STORE_OK)
+                rc = lookup_key(snap, &g, bits, key, ps_name_initial_key(&tx, y->text[0], key),
+                                PAIR_CAP);
         }
-    }
-    /* Each token by its keys, unless the key is common; a token that begins with a particle
-     * also without it (ALRASHID finds RASHID), and a particle joined to the token after it
-     * (AL RASHID finds ALRASHID), both under that token's bit ... */
-    for (uint32_t k = 0; k < n_toks; k++) {
-        int rc = lookup_token(snap, &g, 1u << k, toks[k]->p, toks[k]->len);
-        size_t cut = particle_prefix(toks[k]->p, toks[k]->len);
-        if (rc == PS_STORE_OK && cut)
-            rc = lookup_token(snap, &g, 1u << k, toks[k]->p + cut, toks[k]->len - cut);
         if (rc != PS_STORE_OK)
             return rc;
     }
-    for (uint8_t f = 0; f < tn->name.n_forms; f++) {
-        const ps_nf_form *form = &tn->name.form[f];
-        for (uint8_t i = 0; i + 1 < form->n; i++) {
-            if (!(form->tok[i].flags & PS_TOKEN_PARTICLE) || bit_of[f][i + 1] < 0)
-                continue;
-            char joined[64];
-            size_t a = form->tok[i].len, b = form->tok[i + 1].len;
-            if (a + b > sizeof joined)
-                continue;
-            memcpy(joined, form->tok[i].p, a);
-            memcpy(joined + a, form->tok[i + 1].p, b);
-            int rc = lookup_token(snap, &g, 1u << bit_of[f][i + 1], joined, a + b);
-            if (rc != PS_STORE_OK)
-                return rc;
-        }
-    }
-    /* ... and every two tokens of one reading together, which finds common names too. */
-    for (uint8_t f = 0; f < tn->name.n_forms; f++) {
-        const ps_nf_form *form = &tn->name.form[f];
-        for (uint8_t i = 0; i < form->n; i++) {
-            for (uint8_t j = i + 1; j < form->n; j++) {
-                if (bit_of[f][i] < 0 || bit_of[f][j] < 0 || bit_of[f][i] == bit_of[f][j])
-                    continue;
-                char key[PS_NAME_KEY_MAX];
-                size_t klen = ps_name_pair_key(&form->tok[i], &form->tok[j], key);
-                size_t count = klen ? ps_snapshot_name_count(snap, key, klen) : 0;
-                if (!count || count > PAIR_CAP)
-                    continue;
-                g.bit = 1u << bit_of[f][i] | 1u << bit_of[f][j];
-                int rc = ps_snapshot_name_refs(snap, key, klen, add_ref, &g);
-                if (rc != PS_STORE_OK)
-                    return rc;
-            }
-        }
-    }
+    uint32_t n_toks = q.n_bits;
     if (!g.n)
         return PS_STORE_OK;
 
-    /* A candidate needs two of the traveller's tokens (one, when that is all it has). */
+    /* A candidate needs two of the traveller's tokens, or a rare key, or a traveller with
+     * one token only. */
     uint32_t kept = 0;
     for (uint32_t i = 0; i < g.n; i++) {
         int found = __builtin_popcount(g.items[i].mask);
-        if (found >= 2 || n_toks == 1)
+        if (found >= 2 || n_toks == 1 || g.items[i].rare)
             g.items[kept++] = g.items[i];
     }
     g.n = kept;
@@ -650,7 +745,7 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         candidate *c = &g.items[i];
         if (c->entry == UINT64_MAX)
             continue;
-        ps_hit h = { 0 };
+        ps_hit h = {0};
         h.kind = PS_HIT_PERSON;
         double name_score = score_candidate(snap, wc, tn, c, &h.person);
         for (uint32_t j = i + 1; j < n_scored; j++) { /* the entry's other names */

@@ -33,7 +33,7 @@ int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out
 {
     out->len = 0;
     size_t kn = (size_t)n;
-    MDB_val k = { sizeof kn, &kn }, v;
+    MDB_val k = {sizeof kn, &kn}, v;
     int rc = mdb_get(txn, s->name_forms, &k, &v);
     if (rc == MDB_NOTFOUND)
         return 0;
@@ -45,7 +45,7 @@ int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out
 static int put_or_del(MDB_txn *txn, const ps_store *s, const char *key, size_t klen,
                       const unsigned char *ref, bool add)
 {
-    MDB_val kv = { klen, (void *)key }, vv = { NAME_REF_SIZE, (void *)ref };
+    MDB_val kv = {klen, (void *)key}, vv = {NAME_REF_SIZE, (void *)ref};
     int rc = add ? mdb_put(txn, s->names, &kv, &vv, 0) : mdb_del(txn, s->names, &kv, &vv);
     return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
 }
@@ -53,7 +53,8 @@ static int put_or_del(MDB_txn *txn, const ps_store *s, const char *key, size_t k
 /* Adds or removes the index records of every token (and pair of tokens) of every form. */
 static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
 {
-    static const char kinds[] = { 'T', 'S', 'V' };
+    static const char kinds[] = PS_NAME_TOKEN_KINDS;
+    const size_t n_kinds = sizeof kinds - 1;
     size_t pos = 0, remaining = 0;
     ps_nf_name name;
     uint8_t index = 0;
@@ -64,17 +65,23 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
                 const ps_nf_token *tok = &form->tok[t];
                 unsigned char ref[NAME_REF_SIZE];
                 pack_ref(ref, n, index, t);
-                for (size_t k = 0; k <= sizeof kinds + form->n; k++) {
+                for (size_t k = 0; k < n_kinds + 2 * (size_t)form->n; k++) {
                     char key[PS_NAME_KEY_MAX];
                     size_t klen;
-                    if (k < sizeof kinds) {
+                    if (k < n_kinds) {
                         klen = ps_name_key(kinds[k], tok->p, tok->len, key);
-                    } else { /* pairs with the tokens after this one */
-                        size_t u = t + 1 + (k - sizeof kinds);
+                    } else if (k < n_kinds + form->n) { /* pairs with the tokens after it */
+                        size_t u = t + 1 + (k - n_kinds);
                         if (u >= form->n || !ps_nf_substantive(tok) ||
                             !ps_nf_substantive(&form->tok[u]))
                             continue;
                         klen = ps_name_pair_key(tok, &form->tok[u], key);
+                    } else { /* with the initial of every other token */
+                        size_t u = k - n_kinds - form->n;
+                        if (u == t || !ps_nf_substantive(tok) ||
+                            (form->tok[u].flags & PS_TOKEN_PARTICLE))
+                            continue;
+                        klen = ps_name_initial_key(tok, form->tok[u].p[0], key);
                     }
                     if (!klen || klen > s->max_key)
                         continue;
@@ -92,12 +99,12 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
 int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
 {
     size_t kn = (size_t)n;
-    MDB_val k = { sizeof kn, &kn };
+    MDB_val k = {sizeof kn, &kn};
     int rc;
     if (add) {
         if (!block->len)
             return 0;
-        MDB_val v = { block->len, block->data };
+        MDB_val v = {block->len, block->data};
         rc = mdb_put(txn, s->name_forms, &k, &v, 0);
         return rc ? rc : apply_keys(txn, s, block, n, true);
     }
@@ -122,7 +129,7 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
     MDB_cursor *cur = names_cursor(snap);
     if (!cur || key_len == 0 || key_len > snap->s->max_key)
         return 0;
-    MDB_val k = { key_len, (void *)key }, v;
+    MDB_val k = {key_len, (void *)key}, v;
     if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) != 0)
         return 0;
     size_t count = 0;
@@ -137,7 +144,7 @@ int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
         return PS_STORE_IO;
     if (key_len == 0 || key_len > snap->s->max_key)
         return PS_STORE_OK;
-    MDB_val k = { key_len, (void *)key }, v;
+    MDB_val k = {key_len, (void *)key}, v;
     int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
     if (rc == MDB_NOTFOUND)
         return PS_STORE_OK;
@@ -156,11 +163,10 @@ int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
     return rc == MDB_NOTFOUND ? PS_STORE_OK : PS_STORE_IO;
 }
 
-int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data,
-                           size_t *len)
+int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data, size_t *len)
 {
     size_t kn = (size_t)n;
-    MDB_val k = { sizeof kn, &kn }, v;
+    MDB_val k = {sizeof kn, &kn}, v;
     int rc = mdb_get(snap->txn, snap->s->name_forms, &k, &v);
     if (rc == MDB_NOTFOUND)
         return PS_STORE_NOT_FOUND;
