@@ -146,6 +146,8 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
         } else if (c == 'Z') {
             c = 'S';
         } else if (c == 'W') {
+            if (i > 0 && is_vowel(t[i - 1]))
+                continue; /* OW, AW: a vowel sound (CHOWDHURY, CHAUDHARY) */
             c = 'V';
         }
         if (is_vowel(c)) {

@@ -9,8 +9,9 @@
  *
  * Keys, one byte of kind then the text:
  *   'T' the token itself
- *   'S' its consonant skeleton: J/Y read as I, C/Q as K, Z as S, W as V, PH as F, vowels
- *       (A E I O U and the I from J/Y) dropped, doubled letters collapsed; 2 letters or more
+ *   'S' its consonant skeleton: J/Y read as I, C/Q as K, Z as S, W as V (dropped after a
+ *       vowel), PH as F, CH/ZH as J, KH as H, vowels (A E I O U and the I from J/Y) dropped,
+ *       doubled letters collapsed; 2 letters or more
  *       (MOHAMMED, MUHAMMAD, MOHAMAD and MHMD all give MHMD)
  *   'V' its vowel outline: the same consonant reading with every vowel run kept as one A
  *       (YURIY, IURII and JURIJ all give ARA); 3 letters or more.

@@ -127,8 +127,14 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
         return 1.0;
     if (n == 1 || m == 1) /* an initial stands for a name that starts with it */
         return a[0] == b[0] ? 0.8 : 0;
-    if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl))
-        return 0.9;
+    /* Same skeleton or outline: the shorter the skeleton, the less it proves (MAHMOUD and
+     * MOHAMMED share MHMD). */
+    if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl)) {
+        double jw = jaro_winkler(a, n, b, m);
+        size_t consonants = ka->sl > 1 ? ka->sl - 1u : 0;
+        double s = consonants >= 4 ? 0.9 : consonants == 3 ? 0.87 : 0.84;
+        return jw >= 0.8 ? s : s - 0.06;
+    }
     size_t longest = n > m ? n : m, shortest = n < m ? n : m;
     if (longest - shortest > 2) /* more than two edits apart, and Jaro-Winkler agrees */
         return 0;
@@ -406,17 +412,19 @@ static double judge_gender_nationality(const ps_traveller *t, const ps_wl_entry 
 typedef struct candidate {
     uint64_t entry;
     uint8_t name;
-    bool rare;     /* reached through a rare key */
-    uint32_t mask; /* traveller tokens that led here */
+    bool rare;         /* reached through a rare key */
+    uint16_t strength; /* how exactly it was reached: token and pair keys count most */
+    uint32_t mask;     /* traveller tokens that led here */
     double promise;
 } candidate;
 
 typedef struct gather {
     candidate *items;
     uint32_t n;
-    uint32_t *slots; /* open addressing over items, 2 * MAX_CANDIDATES */
-    uint32_t bit;    /* the traveller token being looked up */
-    bool rare;       /* the key being read is rare */
+    uint32_t *slots;  /* open addressing over items, 2 * MAX_CANDIDATES */
+    uint32_t bit;     /* the traveller token being looked up */
+    bool rare;        /* the key being read is rare */
+    uint8_t strength; /* what a reference under the key being read is worth */
     bool full;
 } gather;
 
@@ -437,6 +445,7 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
             c->name = ref->name;
             c->mask = g->bit;
             c->rare = g->rare;
+            c->strength = g->strength;
             c->promise = 0;
             g->slots[s] = g->n;
             return true;
@@ -445,6 +454,8 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
         if (c->entry == ref->entry && c->name == ref->name) {
             c->mask |= g->bit;
             c->rare |= g->rare;
+            if (c->strength < 60000)
+                c->strength += g->strength;
             return true;
         }
     }
@@ -459,6 +470,7 @@ static int lookup_key(ps_snapshot *snap, gather *g, uint32_t bit, const char *ke
         return PS_STORE_OK;
     g->bit = bit;
     g->rare = count <= RARE_CAP;
+    g->strength = key[0] == 'T' || key[0] == 'P' ? 3 : key[0] == 'S' || key[0] == 'V' ? 2 : 1;
     return ps_snapshot_name_refs(snap, key, klen, add_ref, g);
 }
 
@@ -732,9 +744,9 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     if (!g.n)
         return PS_STORE_OK;
 
-    /* The most promising first: more traveller tokens led to it. */
+    /* The most promising first: more traveller tokens led to it, then more exact keys. */
     for (uint32_t i = 0; i < g.n; i++)
-        g.items[i].promise = __builtin_popcount(g.items[i].mask);
+        g.items[i].promise = __builtin_popcount(g.items[i].mask) * 1000.0 + g.items[i].strength;
     qsort(g.items, g.n, sizeof *g.items, cmp_promise);
     uint32_t n_scored = g.n < MAX_SCORED ? g.n : MAX_SCORED;
 
