@@ -10,10 +10,14 @@
 const char *ps_action_name(ps_action a)
 {
     switch (a) {
-    case PS_ACTION_NO_BOARD: return "no_board";
-    case PS_ACTION_REFER: return "refer";
-    case PS_ACTION_NOTIFY: return "notify";
-    default: return "";
+    case PS_ACTION_NO_BOARD:
+        return "no_board";
+    case PS_ACTION_REFER:
+        return "refer";
+    case PS_ACTION_NOTIFY:
+        return "notify";
+    default:
+        return "";
     }
 }
 
@@ -30,9 +34,12 @@ ps_action ps_action_from_name(const char *p, size_t len)
 const char *ps_name_type_name(ps_name_type t)
 {
     switch (t) {
-    case PS_NAME_ALIAS: return "alias";
-    case PS_NAME_WEAK_ALIAS: return "weak_alias";
-    default: return "primary";
+    case PS_NAME_ALIAS:
+        return "alias";
+    case PS_NAME_WEAK_ALIAS:
+        return "weak_alias";
+    default:
+        return "primary";
     }
 }
 
@@ -74,6 +81,14 @@ static ps_str get_str(wl_ctx *c, json_t *obj, const char *key, const char *field
     return copy(c, v);
 }
 
+/* An optional string member of the object at path ("names[2]"), named "path.key" in errors. */
+static ps_str get_sub(wl_ctx *c, json_t *obj, const char *path, const char *key)
+{
+    char field[96];
+    snprintf(field, sizeof field, "%s.%s", path, key);
+    return get_str(c, obj, key, field);
+}
+
 /* An optional array member; each item handled by the caller. */
 static json_t *get_array(wl_ctx *c, json_t *obj, const char *key)
 {
@@ -103,23 +118,21 @@ static void read_names(wl_ctx *c, json_t *obj, ps_wl_entry *e)
             return;
         }
         ps_wl_name *nm = &e->names[e->n_names];
-        char sub[64];
-        snprintf(sub, sizeof sub, "%s.surname", field);
-        nm->surname = get_str(c, o, "surname", sub);
-        snprintf(sub, sizeof sub, "%s.given_names", field);
-        nm->given_names = get_str(c, o, "given_names", sub);
-        snprintf(sub, sizeof sub, "%s.full", field);
-        nm->full = get_str(c, o, "full", sub);
-        snprintf(sub, sizeof sub, "%s.type", field);
-        ps_str type = get_str(c, o, "type", sub);
+        nm->surname = get_sub(c, o, field, "surname");
+        nm->given_names = get_sub(c, o, field, "given_names");
+        nm->full = get_sub(c, o, field, "full");
+        ps_str type = get_sub(c, o, field, "type");
         if (!type.len || ps_str_eq_cstr(type, "primary"))
             nm->type = PS_NAME_PRIMARY;
         else if (ps_str_eq_cstr(type, "alias"))
             nm->type = PS_NAME_ALIAS;
         else if (ps_str_eq_cstr(type, "weak_alias"))
             nm->type = PS_NAME_WEAK_ALIAS;
-        else
-            fail(c, sub, "must be primary, alias or weak_alias");
+        else {
+            char path[64];
+            snprintf(path, sizeof path, "%s.type", field);
+            fail(c, path, "must be primary, alias or weak_alias");
+        }
         if (!nm->surname.len && !nm->given_names.len && !nm->full.len) {
             fail(c, field, "has neither surname/given_names nor full");
             return;
@@ -178,23 +191,18 @@ static void read_documents(wl_ctx *c, json_t *obj, ps_wl_entry *e)
     e->documents = ps_arena_calloc(c->arena, (n ? n : 1) * sizeof *e->documents);
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_array_get(arr, i);
-        char field[48], sub[64];
+        char field[48];
         snprintf(field, sizeof field, "documents[%zu]", i);
         if (!json_is_object(o)) {
             fail(c, field, "must be an object");
             return;
         }
         ps_wl_document *d = &e->documents[e->n_documents];
-        snprintf(sub, sizeof sub, "%s.type", field);
-        d->type = get_str(c, o, "type", sub);
-        snprintf(sub, sizeof sub, "%s.number", field);
-        d->number = get_str(c, o, "number", sub);
-        snprintf(sub, sizeof sub, "%s.pattern", field);
-        d->pattern = get_str(c, o, "pattern", sub);
-        snprintf(sub, sizeof sub, "%s.issuer", field);
-        d->issuer = get_str(c, o, "issuer", sub);
-        snprintf(sub, sizeof sub, "%s.status", field);
-        d->status = get_str(c, o, "status", sub);
+        d->type = get_sub(c, o, field, "type");
+        d->number = get_sub(c, o, field, "number");
+        d->pattern = get_sub(c, o, field, "pattern");
+        d->issuer = get_sub(c, o, field, "issuer");
+        d->status = get_sub(c, o, field, "status");
         if (!d->number.len && !d->pattern.len) {
             fail(c, field, "has neither number nor pattern");
             return;
@@ -207,13 +215,12 @@ bool ps_wl_entry_parse(const char *line, size_t len, uint64_t line_no, ps_arena 
                        ps_wl_entry *out, ps_diag_list *diags)
 {
     memset(out, 0, sizeof *out);
-    wl_ctx c = { arena, diags, line_no, false };
+    wl_ctx c = {arena, diags, line_no, false};
     json_error_t err;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
-        ps_diag *d = ps_diag_add(diags, PS_ERROR, "invalid_json", 0, 0,
-                                 "line %llu, column %d: %s", (unsigned long long)line_no,
-                                 err.column, err.text);
+        ps_diag *d = ps_diag_add(diags, PS_ERROR, "invalid_json", 0, 0, "line %llu, column %d: %s",
+                                 (unsigned long long)line_no, err.column, err.text);
         char path[48];
         snprintf(path, sizeof path, "line %llu", (unsigned long long)line_no);
         d->field = ps_arena_strdup(diags->arena, path, strlen(path));
