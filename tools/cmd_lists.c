@@ -24,13 +24,13 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#define CHECKPOINT_LINES     10000 /* default lines per commit (--checkpoint) */
+#define CHECKPOINT_LINES     100000 /* default lines per commit (--checkpoint) */
 #define PROGRESS_EVERY_LINES 1024  /* how often the clock is looked at */
 #define PROGRESS_SECONDS     0.25
 
 static const char lists_usage[] =
     "usage: paxscreen lists import --db DIR [--checkpoint LINES] FILE.jsonl\n"
-    "         (FILE may be - for stdin; a commit every LINES lines, default 10000)\n"
+    "         (FILE may be - for stdin; a commit every LINES lines, default 100000)\n"
     "       paxscreen lists show --db DIR\n"
     "       paxscreen lists set --db DIR LIST [--action no_board|refer|notify] "
     "[--threshold 0..1]\n";
