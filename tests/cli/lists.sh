@@ -3,24 +3,7 @@
 # middle is reported and skipped while the rest lands, re-imports change nothing, deletes,
 # list settings, stdin, exit codes (0 ok, 1 some lines failed, 2 usage, 3 store error).
 # Usage: lists.sh PATH_TO_PAXSCREEN DATA_DIR
-set -u
-bin=$1
-data=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-  else
-    echo "FAIL: $what" >&2
-    fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/lib.bash" "$@"
 
 db=$tmp/db
 cat >"$tmp/five.jsonl" <<'EOF'
@@ -122,5 +105,4 @@ check "example lists" \
   test "$(jq -c '[.lists[] | [.name, .entries]]' <<<"$out")" \
   = '[["health",2],["missing",2],["sltd",4],["wanted",4]]'
 
-echo "lists.sh: $pass passed, $fails failed"
-test $fails -eq 0
+finish

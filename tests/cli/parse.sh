@@ -2,23 +2,7 @@
 # tests/cli/parse.sh — black-box tests of `paxscreen parse`: output shapes, --summary counts,
 # exit codes, error objects that name the place, stdin, JSON input.
 # Usage: parse.sh PATH_TO_PAXSCREEN DATA_DIR
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-  else
-    echo "FAIL: $what" >&2
-    fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/lib.bash" "$@"
 
 cat >"$tmp/two.edi" <<'EOF'
 UNA:+.? '
@@ -124,5 +108,4 @@ sum=$("$bin" parse --summary "$tmp/lines.jsonl")
 check "json lines summary" test "$(jq -r '.format' <<<"$sum")" = json_lines
 check "json lines bad field is a warning" test "$(jq '.warnings.total' <<<"$sum")" = 1
 
-echo "parse.sh: $pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -3,23 +3,7 @@
 # issuer, number alone, confusable key, no hit across issuers, hits only on stdout, stable hit
 # ids, PAXLST and JSON input, exit codes.
 # Usage: screen.sh PATH_TO_PAXSCREEN DATA_DIR
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-  else
-    echo "FAIL: $what" >&2
-    fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/lib.bash" "$@"
 
 cat >"$tmp/lists.jsonl" <<'EOF'
 {"list": "sltd", "id": "S-1", "action": "no_board", "documents": [{"type": "P", "number": "YY 347-8621", "issuer": "ES", "status": "stolen"}]}
@@ -96,5 +80,4 @@ check "no --db is a usage error" test $? -eq 2
 "$bin" screen --db "$tmp/nowhere" "$tmp/batch.json" >/dev/null 2>&1
 check "missing store exits 3" test $? -eq 3
 
-echo "screen.sh: $pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -4,23 +4,7 @@
 # initials, birth date evidence, and the names that must not hit (one common token, a far
 # birth date, a different person sharing a surname).
 # Usage: screen_persons.sh PATH_TO_PAXSCREEN DATA_DIR
-set -u
-bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
-
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-  else
-    echo "FAIL: $what" >&2
-    fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/lib.bash" "$@"
 
 cat >"$tmp/lists.jsonl" <<'EOF'
 {"list": "wanted", "id": "W-1", "names": [{"surname": "MARTINEZ", "given_names": "JULIO", "type": "primary"}], "birth_dates": ["1968-02-23"], "gender": "M", "nationalities": ["ESP"]}
@@ -80,5 +64,4 @@ check "hits from every copy" test "$(wc -l <"$tmp/three")" -eq "$((5 * $(wc -l <
 "$bin" screen --db "$tmp/db" --threads 0 "$tmp/many.jsonl" >/dev/null 2>&1
 check "--threads 0 is a usage error" test $? -eq 2
 
-echo "screen_persons.sh: $pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish
