@@ -42,7 +42,7 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT      2u /* 2: names and name_forms */
+#define STORE_LAYOUT      2u                 /* 2: names and name_forms */
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -50,7 +50,6 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 #define DOC_VALUE_SIZE    13
 #define DEFAULT_ACTION    PS_ACTION_REFER
 #define DEFAULT_THRESHOLD 0.85f
-
 
 /* ---- errors ---- */
 
@@ -856,7 +855,6 @@ void ps_store_writer_abort(ps_store_writer *w)
 
 /* ---- snapshots ---- */
 
-
 int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -882,11 +880,16 @@ void ps_snapshot_end(ps_snapshot *snap)
             mdb_cursor_close(snap->docs_cur[i]);
     if (snap->names_cur)
         mdb_cursor_close(snap->names_cur);
+    free(snap->count_keys);
+    free(snap->count_values);
     mdb_txn_abort(snap->txn);
     free(snap);
 }
 
-uint64_t ps_snapshot_version(const ps_snapshot *snap) { return mdb_txn_id(snap->txn); }
+uint64_t ps_snapshot_version(const ps_snapshot *snap)
+{
+    return mdb_txn_id(snap->txn);
+}
 
 uint32_t ps_snapshot_lists(ps_snapshot *snap, ps_list_info *out, uint32_t cap)
 {

@@ -14,12 +14,19 @@ struct ps_store {
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
 
+#define PS_COUNT_CACHE 65536 /* name key counts remembered per snapshot (a power of two) */
+
 struct ps_snapshot {
     ps_store *s;
     MDB_txn *txn;
     MDB_cursor *docs_cur[2]; /* docs, docs_cf; opened on first use */
     MDB_cursor *names_cur;   /* names; opened on first use */
     uint64_t total_entries;  /* every list's entries, counted on first use (0: not yet) */
+    /* Reference counts of name keys already asked for: a snapshot never changes, so a count
+     * once read stays true. Slots keyed by a 64-bit hash of the key (0 = empty); allocated on
+     * first use. */
+    uint64_t *count_keys;
+    uint32_t *count_values;
 };
 
 /* Copies entry n's name_forms block into out (empty when it has none); an LMDB code. */

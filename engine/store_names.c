@@ -7,7 +7,9 @@
 #include "name_keys.h"
 #include "store_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define NAME_REF_SIZE 10
 
@@ -124,7 +126,7 @@ static MDB_cursor *names_cursor(ps_snapshot *snap)
     return snap->names_cur;
 }
 
-size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
+static size_t read_count(ps_snapshot *snap, const char *key, size_t key_len)
 {
     MDB_cursor *cur = names_cursor(snap);
     if (!cur || key_len == 0 || key_len > snap->s->max_key)
@@ -134,6 +136,29 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
         return 0;
     size_t count = 0;
     return mdb_cursor_count(cur, &count) == 0 ? count : 0;
+}
+
+size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
+{
+    if (!snap->count_keys) {
+        snap->count_keys = calloc(PS_COUNT_CACHE, sizeof *snap->count_keys);
+        snap->count_values = malloc(PS_COUNT_CACHE * sizeof *snap->count_values);
+        if (!snap->count_keys || !snap->count_values) {
+            free(snap->count_keys);
+            free(snap->count_values);
+            snap->count_keys = NULL;
+            snap->count_values = NULL;
+            return read_count(snap, key, key_len);
+        }
+    }
+    uint64_t h = XXH3_64bits(key, key_len) | 1;
+    uint32_t slot = (uint32_t)h & (PS_COUNT_CACHE - 1);
+    if (snap->count_keys[slot] == h)
+        return snap->count_values[slot];
+    size_t count = read_count(snap, key, key_len);
+    snap->count_keys[slot] = h; /* the slot's previous key, if any, is forgotten */
+    snap->count_values[slot] = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+    return count;
 }
 
 int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
