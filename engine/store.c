@@ -42,7 +42,7 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT      2u                 /* 2: names and name_forms */
+#define STORE_LAYOUT      3u /* 2: names and name_forms; 3: their pair, initial, prefix keys */
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
