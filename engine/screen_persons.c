@@ -413,6 +413,7 @@ typedef struct candidate {
     uint64_t entry;
     uint8_t name;
     bool rare;         /* reached through a rare key */
+    uint16_t year;     /* the entry's first birth year, 0 when unknown */
     uint16_t strength; /* how exactly it was reached: token and pair keys count most */
     uint32_t mask;     /* traveller tokens that led here */
     double promise;
@@ -445,6 +446,7 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
             c->name = ref->name;
             c->mask = g->bit;
             c->rare = g->rare;
+            c->year = ref->birth_year;
             c->strength = g->strength;
             c->promise = 0;
             g->slots[s] = g->n;
@@ -744,9 +746,16 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     if (!g.n)
         return PS_STORE_OK;
 
-    /* The most promising first: more traveller tokens led to it, then more exact keys. */
-    for (uint32_t i = 0; i < g.n; i++)
-        g.items[i].promise = __builtin_popcount(g.items[i].mask) * 1000.0 + g.items[i].strength;
+    /* The most promising first: more traveller tokens led to it, then the birth year agrees
+     * (among the many holders of a common name, the one born that year), then more exact
+     * keys. */
+    int year = t->birth_date.precision ? t->birth_date.year : 0;
+    for (uint32_t i = 0; i < g.n; i++) {
+        candidate *c = &g.items[i];
+        int gap = year && c->year ? abs(year - c->year) : -1;
+        double agrees = gap == 0 ? 600 : gap == 1 ? 300 : gap < 0 ? 200 : 0;
+        c->promise = __builtin_popcount(c->mask) * 1000.0 + agrees + c->strength;
+    }
     qsort(g.items, g.n, sizeof *g.items, cmp_promise);
     uint32_t n_scored = g.n < MAX_SCORED ? g.n : MAX_SCORED;
 

@@ -42,7 +42,7 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT      3u /* 2: names and name_forms; 3: their pair, initial, prefix keys */
+#define STORE_LAYOUT      4u /* 2: names; 3: pair, initial, prefix keys; 4: birth year in refs */
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -394,6 +394,7 @@ struct ps_store_writer {
     doc_keys old_keys; /* the replaced or deleted entry's document keys */
     ps_buf new_forms;  /* the entry's normalized names (name_keys.h block) */
     ps_buf old_forms;  /* a copy of the replaced or deleted entry's block */
+    uint16_t old_year; /* the replaced or deleted entry's birth year (name index records) */
     ps_arena arena;    /* decoding old records */
 };
 
@@ -587,6 +588,7 @@ static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errle
     int code = doc_keys_collect(&w->old_keys, &old, w->s->max_key, false, err, errlen);
     if (code != PS_STORE_OK)
         return code;
+    w->old_year = ps_names_year(&old);
     rc = ps_names_copy_block(w->txn, w->s, n, &w->old_forms);
     return rc == 0 ? PS_STORE_OK : mdb_fail(rc, "reading a name_forms record", err, errlen);
 }
@@ -642,7 +644,7 @@ static int put_delete(ps_store_writer *w, const ps_wl_entry *e, ps_import_counts
     code = index_apply(w, &w->old_keys, n, false, err, errlen);
     if (code != PS_STORE_OK)
         return code;
-    rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, false);
+    rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, w->old_year, false);
     if (rc != 0) {
         w->broken = true;
         return mdb_fail(rc, "removing name index records", err, errlen);
@@ -731,7 +733,7 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
         code = index_apply(w, &w->old_keys, n, false, err, errlen);
         if (code != PS_STORE_OK)
             return code;
-        rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, false);
+        rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, w->old_year, false);
         if (rc != 0) {
             w->broken = true;
             return mdb_fail(rc, "removing name index records", err, errlen);
@@ -755,7 +757,7 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     code = index_apply(w, &w->new_keys, n, true, err, errlen);
     if (code != PS_STORE_OK)
         return code;
-    rc = ps_names_apply(w->txn, w->s, &w->new_forms, n, true);
+    rc = ps_names_apply(w->txn, w->s, &w->new_forms, n, ps_names_year(e), true);
     if (rc != 0) {
         w->broken = true;
         return mdb_fail(rc, "writing name index records", err, errlen);

@@ -32,7 +32,11 @@ struct ps_snapshot {
 /* Copies entry n's name_forms block into out (empty when it has none); an LMDB code. */
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out);
 /* add: stores block as entry n's name_forms and adds its index records; else removes the
- * index records of block and entry n's name_forms record. Returns an LMDB code. */
-int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add);
+ * index records of block and entry n's name_forms record. year is the entry's first birth
+ * year (0 when it has none), carried in every index record. Returns an LMDB code. */
+int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, uint16_t year,
+                   bool add);
+/* The year every index record of e carries. */
+uint16_t ps_names_year(const ps_wl_entry *e);
 
 #endif

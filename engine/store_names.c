@@ -1,7 +1,8 @@
 /* engine/store_names.c — the name index of the alert store: each entry's normalized names
  * (name_forms: entry number -> name_keys.h block) and, for every token of every form, its
- * 'T', 'S' and 'V' keys in names (DUPSORT, DUPFIXED values of NAME_REF_SIZE bytes: u64 BE
- * entry, u8 name, u8 token — big-endian, so duplicates come back in entry order).
+ * keys in names (DUPSORT, DUPFIXED values of NAME_REF_SIZE bytes: u64 BE entry, u8 name,
+ * u8 token, u16 BE birth year of the entry or 0 — big-endian, so duplicates come back in entry
+ * order; the year lets screening rank candidates of a common name before reading them).
  * Invariant, kept with the records by store.c's put and delete: names holds exactly the keys
  * of the blocks in name_forms. */
 #include "name_keys.h"
@@ -11,14 +12,17 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define NAME_REF_SIZE 10
+#define NAME_REF_SIZE 12
 
-static void pack_ref(unsigned char out[NAME_REF_SIZE], uint64_t entry, uint8_t name, uint8_t tok)
+static void pack_ref(unsigned char out[NAME_REF_SIZE], uint64_t entry, uint8_t name, uint8_t tok,
+                     uint16_t year)
 {
     for (int i = 0; i < 8; i++)
         out[i] = (unsigned char)(entry >> (56 - 8 * i));
     out[8] = name;
     out[9] = tok;
+    out[10] = (unsigned char)(year >> 8);
+    out[11] = (unsigned char)year;
 }
 
 static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
@@ -29,6 +33,7 @@ static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
     ref->entry = e;
     ref->name = p[8];
     ref->token = p[9];
+    ref->birth_year = (uint16_t)(p[10] << 8 | p[11]);
 }
 
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out)
@@ -53,7 +58,8 @@ static int put_or_del(MDB_txn *txn, const ps_store *s, const char *key, size_t k
 }
 
 /* Adds or removes the index records of every token (and pair of tokens) of every form. */
-static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
+static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n,
+                      uint16_t year, bool add)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
     const size_t n_kinds = sizeof kinds - 1;
@@ -66,7 +72,7 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
             for (uint8_t t = 0; t < form->n; t++) {
                 const ps_nf_token *tok = &form->tok[t];
                 unsigned char ref[NAME_REF_SIZE];
-                pack_ref(ref, n, index, t);
+                pack_ref(ref, n, index, t, year);
                 for (size_t k = 0; k < n_kinds + 2 * (size_t)form->n; k++) {
                     char key[PS_NAME_KEY_MAX];
                     size_t klen;
@@ -98,7 +104,8 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
     return 0;
 }
 
-int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, bool add)
+int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, uint16_t year,
+                   bool add)
 {
     size_t kn = (size_t)n;
     MDB_val k = {sizeof kn, &kn};
@@ -108,15 +115,20 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_
             return 0;
         MDB_val v = {block->len, block->data};
         rc = mdb_put(txn, s->name_forms, &k, &v, 0);
-        return rc ? rc : apply_keys(txn, s, block, n, true);
+        return rc ? rc : apply_keys(txn, s, block, n, year, true);
     }
-    rc = apply_keys(txn, s, block, n, false);
+    rc = apply_keys(txn, s, block, n, year, false);
     if (rc == 0 && block->len) {
         rc = mdb_del(txn, s->name_forms, &k, NULL);
         if (rc == MDB_NOTFOUND)
             rc = 0;
     }
     return rc;
+}
+
+uint16_t ps_names_year(const ps_wl_entry *e)
+{
+    return e->n_birth_dates && e->birth_dates[0].year > 0 ? (uint16_t)e->birth_dates[0].year : 0;
 }
 
 static MDB_cursor *names_cursor(ps_snapshot *snap)

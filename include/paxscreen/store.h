@@ -36,10 +36,10 @@ void ps_store_close(ps_store *s);
 
 typedef struct ps_list_info {
     char name[64];
-    ps_action action;   /* default action for the list's hits */
-    float threshold;    /* match score a person hit must reach (0..1) */
-    uint64_t version;   /* increases with every change to the list */
-    uint64_t entries;   /* entries currently in the list */
+    ps_action action; /* default action for the list's hits */
+    float threshold;  /* match score a person hit must reach (0..1) */
+    uint64_t version; /* increases with every change to the list */
+    uint64_t entries; /* entries currently in the list */
 } ps_list_info;
 
 /* ---- writing ---- */
@@ -92,9 +92,9 @@ int ps_snapshot_list(ps_snapshot *snap, const char *name, ps_list_info *out);
 
 /* One document index record. */
 typedef struct ps_doc_ref {
-    uint64_t entry;     /* entry number */
-    uint16_t document;  /* index into the entry's documents */
-    char issuer[4];     /* alpha-3 or "" */
+    uint64_t entry;    /* entry number */
+    uint16_t document; /* index into the entry's documents */
+    char issuer[4];    /* alpha-3 or "" */
 } ps_doc_ref;
 
 /* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
@@ -109,8 +109,9 @@ int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t
 
 typedef struct ps_name_ref {
     uint64_t entry;
-    uint8_t name;  /* index into the entry's names */
-    uint8_t token; /* index of the token in that name's form */
+    uint8_t name;        /* index into the entry's names */
+    uint8_t token;       /* index of the token in that name's form */
+    uint16_t birth_year; /* the entry's first birth year, 0 when it has none */
 } ps_name_ref;
 
 /* How many references key has (0 when absent). */
@@ -119,8 +120,7 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
 int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
                           bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx);
 /* Entry n's normalized names (a name_keys.h block), valid until ps_snapshot_end. */
-int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data,
-                           size_t *len);
+int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data, size_t *len);
 /* The number of entries in every list (for token rarity). */
 uint64_t ps_snapshot_total_entries(ps_snapshot *snap);
 
