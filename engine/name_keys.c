@@ -143,6 +143,10 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
             c = 'I';
         } else if (c == 'C' || c == 'Q') {
             c = 'K';
+        } else if (c == 'X' && o + 1 < cap) {
+            if (!(o > 0 && out[o - 1] == 'K'))
+                out[o++] = 'K'; /* ALEXANDER, ALEKSANDR */
+            c = 'S';
         } else if (c == 'Z') {
             c = 'S';
         } else if (c == 'W') {

@@ -9,7 +9,7 @@
  *
  * Keys, one byte of kind then the text:
  *   'T' the token itself
- *   'S' its consonant skeleton: J/Y read as I, C/Q as K, Z as S, W as V (dropped after a
+ *   'S' its consonant skeleton: J/Y read as I, C/Q as K, X as KS, Z as S, W as V (dropped after a
  *       vowel), PH as F, CH/ZH as J, KH as H, vowels (A E I O U and the I from J/Y) dropped,
  *       doubled letters collapsed; 2 letters or more
  *       (MOHAMMED, MUHAMMAD, MOHAMAD and MHMD all give MHMD)
@@ -30,7 +30,7 @@
 #include "paxscreen/watchlist.h"
 
 #define PS_NF_MAX_TOKENS 32 /* surname and given name tokens of one form */
-#define PS_NAME_KEY_MAX 64  /* bytes of one key, kind included */
+#define PS_NAME_KEY_MAX  64 /* bytes of one key, kind included */
 
 enum { PS_PART_SURNAME = 0, PS_PART_GIVEN = 1, PS_PART_FULL = 2 };
 

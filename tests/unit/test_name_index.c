@@ -31,6 +31,8 @@ START_TEST(test_keys)
         ck_assert_str_eq(key_of('V', yuri[i]), "VARA");
     ck_assert_str_eq(key_of('S', "ZHANG"), key_of('S', "CHANG"));
     ck_assert_str_eq(key_of('S', "PHILIP"), key_of('S', "FILIP"));
+    ck_assert_str_eq(key_of('S', "ALEXANDER"), key_of('S', "ALEKSANDR"));
+    ck_assert_str_eq(key_of('S', "CHOWDHURY"), key_of('S', "CHAUDHARY"));
     ck_assert_str_eq(key_of('S', "MARTINEZ"), "SMRTNS");
     /* too short for a skeleton or outline */
     ck_assert_str_eq(key_of('S', "LI"), "");
