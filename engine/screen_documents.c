@@ -1,8 +1,9 @@
 /* engine/screen_documents.c — document screening: each travel document number of a
  * traveller is looked up by its canonical key (number and issuer agree: score 1.0; one side
  * names no issuer: 0.95) and, only when that finds nothing, by its confusable-folded key
- * (0.85). Two issuers that are both known and differ are not a hit: the same number from
- * another state is another document. One hit per entry and traveller document. */
+ * (0.85); and it is run against the lists' document patterns (a stolen series: 0.95).
+ * Two issuers that are both known and differ are not a hit: the same number from another
+ * state is another document. One hit per entry and traveller document. */
 #include "paxscreen/normalize.h"
 #include "screen_internal.h"
 
@@ -58,7 +59,7 @@ static int report(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index,
     if (ref->document >= e.n_documents)
         return PS_STORE_INVALID;
     const ps_wl_document *ed = &e.documents[ref->document];
-    ps_hit h = { 0 };
+    ps_hit h = {0};
     h.kind = PS_HIT_DOCUMENT;
     h.list = e.list;
     h.entry_id = e.id;
@@ -72,7 +73,7 @@ static int report(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index,
     h.document.match = match;
     h.document.traveller_number = td->number;
     h.document.traveller_issuer = td->issuer;
-    h.document.entry_number = ed->number;
+    h.document.entry_number = match == PS_DOC_PATTERN ? ed->pattern : ed->number;
     h.document.entry_issuer = ed->issuer;
     h.document.entry_type = ed->type;
     h.document.entry_status = ed->status;
@@ -80,14 +81,18 @@ static int report(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index,
     return PS_STORE_OK;
 }
 
-/* Looks key up in docs or docs_cf and reports every acceptable entry; *found counts them. */
+enum lookup_kind { BY_NUMBER, BY_CONFUSABLE, BY_PATTERN };
+
+/* Looks key up and reports every acceptable entry; *found counts them. */
 static int lookup(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index, const char *key,
-                  size_t klen, bool confusable, const char *issuer, ps_arena *scratch,
+                  size_t klen, enum lookup_kind kind, const char *issuer, ps_arena *scratch,
                   ps_hit_fn fn, void *ctx, uint32_t *found)
 {
     ref_list refs;
     refs.n = refs.dropped = 0;
-    int rc = ps_snapshot_docs(snap, confusable, key, klen, collect, &refs);
+    bool confusable = kind == BY_CONFUSABLE;
+    int rc = kind == BY_PATTERN ? ps_snapshot_doc_patterns(snap, key, klen, collect, &refs)
+                                : ps_snapshot_docs(snap, confusable, key, klen, collect, &refs);
     if (rc != PS_STORE_OK && rc != PS_STORE_NOT_FOUND)
         return rc;
     uint64_t reported[MAX_REFS]; /* one hit per entry for this document */
@@ -97,6 +102,10 @@ static int lookup(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index, 
         double score;
         if (!judge(&refs.refs[r], issuer, confusable, &m, &score))
             continue;
+        if (kind == BY_PATTERN) {
+            m = PS_DOC_PATTERN;
+            score = 0.95;
+        }
         bool seen = false;
         for (uint32_t q = 0; q < *found && !seen; q++)
             seen = reported[q] == refs.refs[r].entry;
@@ -110,8 +119,8 @@ static int lookup(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index, 
     return PS_STORE_OK;
 }
 
-int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
-                        ps_hit_fn fn, void *ctx, ps_screen_counts *counts)
+int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
+                        void *ctx, ps_screen_counts *counts)
 {
     for (uint32_t i = 0; i < t->n_documents; i++) {
         const ps_document *d = &t->documents[i];
@@ -124,16 +133,18 @@ int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scra
         const char *issuer = ps_country_alpha3(d->issuer.ptr, d->issuer.len);
         if (counts)
             counts->documents++;
-        uint32_t found = 0;
-        int rc = lookup(snap, t, i, key, klen, false, issuer, scratch, fn, ctx, &found);
+        uint32_t found = 0, by_pattern = 0;
+        int rc = lookup(snap, t, i, key, klen, BY_NUMBER, issuer, scratch, fn, ctx, &found);
+        if (rc == PS_STORE_OK)
+            rc = lookup(snap, t, i, key, klen, BY_PATTERN, issuer, scratch, fn, ctx, &by_pattern);
         if (rc == PS_STORE_OK && !found) { /* the confusable key only when nothing else */
             klen = ps_docnum_confusable(d->number.ptr, d->number.len, key);
-            rc = lookup(snap, t, i, key, klen, true, issuer, scratch, fn, ctx, &found);
+            rc = lookup(snap, t, i, key, klen, BY_CONFUSABLE, issuer, scratch, fn, ctx, &found);
         }
         if (rc != PS_STORE_OK)
             return rc;
         if (counts)
-            counts->hits += found;
+            counts->hits += found + by_pattern;
     }
     return PS_STORE_OK;
 }

@@ -42,7 +42,7 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT      4u /* 2: names; 3: pair, initial, prefix keys; 4: birth year in refs */
+#define STORE_LAYOUT      5u                 /* 4: birth year in name refs; 5: document patterns */
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -178,6 +178,7 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"docs_cf", MDB_DUPSORT | MDB_DUPFIXED, &s->docs_cf},
         {"names", MDB_DUPSORT | MDB_DUPFIXED, &s->names},
         {"name_forms", MDB_INTEGERKEY, &s->name_forms},
+        {"patterns", 0, &s->patterns},
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
@@ -388,14 +389,15 @@ struct ps_store_writer {
     bool next_dirty;
     list_slot *lists; /* lists read or changed in this transaction */
     uint32_t n_lists, cap_lists, last_list;
-    ps_buf key;        /* entries key: list \0 id */
-    ps_buf val;        /* record value being written */
-    doc_keys new_keys; /* the entry's document keys */
-    doc_keys old_keys; /* the replaced or deleted entry's document keys */
-    ps_buf new_forms;  /* the entry's normalized names (name_keys.h block) */
-    ps_buf old_forms;  /* a copy of the replaced or deleted entry's block */
-    uint16_t old_year; /* the replaced or deleted entry's birth year (name index records) */
-    ps_arena arena;    /* decoding old records */
+    ps_buf key;          /* entries key: list \0 id */
+    ps_buf val;          /* record value being written */
+    doc_keys new_keys;   /* the entry's document keys */
+    doc_keys old_keys;   /* the replaced or deleted entry's document keys */
+    ps_buf new_forms;    /* the entry's normalized names (name_keys.h block) */
+    ps_buf old_forms;    /* a copy of the replaced or deleted entry's block */
+    uint16_t old_year;   /* the replaced or deleted entry's birth year (name index records) */
+    bool patterns_dirty; /* a document pattern came or went: recompile before committing */
+    ps_arena arena;      /* decoding old records */
 };
 
 static int writer_usable(ps_store_writer *w, char *err, size_t errlen)
@@ -645,6 +647,8 @@ static int put_delete(ps_store_writer *w, const ps_wl_entry *e, ps_import_counts
     if (code != PS_STORE_OK)
         return code;
     rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, w->old_year, false);
+    if (rc == 0)
+        rc = ps_patterns_remove(w->txn, w->s, n, &w->patterns_dirty);
     if (rc != 0) {
         w->broken = true;
         return mdb_fail(rc, "removing name index records", err, errlen);
@@ -697,6 +701,9 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     code = doc_keys_collect(&w->new_keys, e, w->s->max_key, true, err, errlen);
     if (code != PS_STORE_OK)
         return code;
+    code = ps_patterns_validate(e, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
 
     MDB_val k = {w->key.len, w->key.data}, v;
     int rc = mdb_get(w->txn, w->s->entries, &k, &v);
@@ -734,6 +741,8 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
         if (code != PS_STORE_OK)
             return code;
         rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, w->old_year, false);
+        if (rc == 0)
+            rc = ps_patterns_remove(w->txn, w->s, n, &w->patterns_dirty);
         if (rc != 0) {
             w->broken = true;
             return mdb_fail(rc, "removing name index records", err, errlen);
@@ -758,6 +767,8 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     if (code != PS_STORE_OK)
         return code;
     rc = ps_names_apply(w->txn, w->s, &w->new_forms, n, ps_names_year(e), true);
+    if (rc == 0)
+        rc = ps_patterns_add(w->txn, w->s, e, n, &w->patterns_dirty);
     if (rc != 0) {
         w->broken = true;
         return mdb_fail(rc, "writing name index records", err, errlen);
@@ -816,6 +827,12 @@ static int writer_commit_txn(ps_store_writer *w, char *err, size_t errlen)
     int code = writer_usable(w, err, errlen);
     if (code != PS_STORE_OK)
         return code;
+    if (w->patterns_dirty) {
+        code = ps_patterns_rebuild(w->txn, w->s, err, errlen);
+        if (code != PS_STORE_OK)
+            return code;
+        w->patterns_dirty = false;
+    }
     code = writer_flush(w, err, errlen);
     if (code != PS_STORE_OK)
         return code;
@@ -884,6 +901,7 @@ void ps_snapshot_end(ps_snapshot *snap)
         mdb_cursor_close(snap->names_cur);
     free(snap->count_keys);
     free(snap->count_values);
+    ps_patterns_free(snap);
     mdb_txn_abort(snap->txn);
     free(snap);
 }

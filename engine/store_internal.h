@@ -9,7 +9,7 @@
 
 struct ps_store {
     MDB_env *env;
-    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms;
+    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, patterns;
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
@@ -27,6 +27,11 @@ struct ps_snapshot {
      * first use. */
     uint64_t *count_keys;
     uint32_t *count_values;
+    /* The document pattern database (store_patterns.c), loaded on first use. */
+    bool patterns_loaded;
+    void *hs_db, *hs_scratch;         /* hs_database_t, hs_scratch_t */
+    const unsigned char *pattern_map; /* Hyperscan id -> (entry, document, issuer) */
+    uint32_t pattern_count;
 };
 
 /* Copies entry n's name_forms block into out (empty when it has none); an LMDB code. */
@@ -38,5 +43,15 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_
                    bool add);
 /* The year every index record of e carries. */
 uint16_t ps_names_year(const ps_wl_entry *e);
+
+/* Document patterns (store_patterns.c). validate: every pattern of e compiles (else
+ * PS_STORE_INVALID naming it, with Hyperscan's message); remove/add: entry n's pattern records,
+ * *changed set when any came or went; rebuild: recompiles the database in meta from them. */
+int ps_patterns_validate(const ps_wl_entry *e, char *err, size_t errlen);
+int ps_patterns_remove(MDB_txn *txn, const ps_store *s, uint64_t n, bool *changed);
+int ps_patterns_add(MDB_txn *txn, const ps_store *s, const ps_wl_entry *e, uint64_t n,
+                    bool *changed);
+int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, char *err, size_t errlen);
+void ps_patterns_free(ps_snapshot *snap);
 
 #endif

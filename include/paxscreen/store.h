@@ -97,6 +97,11 @@ typedef struct ps_doc_ref {
     char issuer[4];    /* alpha-3 or "" */
 } ps_doc_ref;
 
+/* Calls fn for every pattern document whose pattern matches the whole canonical number key
+ * (Hyperscan; the database is compiled at import and stored with the lists). */
+int ps_snapshot_doc_patterns(ps_snapshot *snap, const char *key, size_t key_len,
+                             void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
+
 /* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
  * entry number order. Returns PS_STORE_OK whether or not the key was there. */
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,

@@ -74,6 +74,28 @@ check "cut input exits 1" test $? -eq 1
 check "cut input still screened" test "$(wc -l <"$tmp/hits")" -eq 1
 check "cut input error names segment" grep -q "segment [0-9]*, byte [0-9]*" "$tmp/err"
 
+# document patterns (a stolen series of blank passports), compiled with Hyperscan at import
+cat >"$tmp/patterns.jsonl" <<'EOF'
+{"list": "sltd", "id": "S-9", "documents": [{"pattern": "L8989[0-9]{4}", "issuer": "ESP", "status": "stolen"}]}
+{"list": "sltd", "id": "S-10", "documents": [{"pattern": "L8989[0-9", "issuer": "ESP"}]}
+EOF
+"$bin" lists import --db "$tmp/db" "$tmp/patterns.jsonl" >/dev/null 2>"$tmp/err"
+check "a bad pattern fails its line" test $? -eq 1
+check "bad pattern named with its field" grep -q "line 2: documents\[0\].pattern:" "$tmp/err"
+cat >"$tmp/series.jsonl" <<'EOF'
+{"id": "in-series", "surname": "A", "documents": [{"number": "l8989 1234", "issuer": "ES"}]}
+{"id": "too-long", "surname": "B", "documents": [{"number": "L898912345", "issuer": "ESP"}]}
+{"id": "other-state", "surname": "C", "documents": [{"number": "L89891234", "issuer": "FRA"}]}
+EOF
+"$bin" screen --db "$tmp/db" "$tmp/series.jsonl" >"$tmp/hits" 2>/dev/null
+check "number in the series hits" test "$(jq -r 'select(.traveller_id == "in-series") | .explanation.document.match' "$tmp/hits")" = pattern
+check "pattern named in the explanation" test "$(jq -r 'select(.traveller_id == "in-series") | .explanation.document.entry' "$tmp/hits")" = "L8989[0-9]{4}"
+check "patterns match the whole number" test -z "$(jq -r 'select(.traveller_id == "too-long") | .hit_id' "$tmp/hits")"
+check "patterns respect the issuer" test -z "$(jq -r 'select(.traveller_id == "other-state") | .hit_id' "$tmp/hits")"
+echo '{"list": "sltd", "id": "S-9", "deleted": true}' | "$bin" lists import --db "$tmp/db" - >/dev/null 2>&1
+"$bin" screen --db "$tmp/db" "$tmp/series.jsonl" >"$tmp/hits" 2>/dev/null
+check "a deleted pattern no longer hits" test ! -s "$tmp/hits"
+
 # usage and store errors
 "$bin" screen "$tmp/batch.json" >/dev/null 2>&1
 check "no --db is a usage error" test $? -eq 2
