@@ -1,24 +1,28 @@
 /* engine/screen_persons.c — person screening: find the entries whose names a traveller's name
  * may be, and score them.
  *
- * Candidates come from the store's name index, never from a scan: each token of the
- * traveller's normalized name (both readings) is looked up by its 'T', 'S' and 'V' keys, and
- * each two tokens of a reading by their 'P' key (name_keys.h). A token key shared by more
- * than CANDIDATE_CAP references (a common token: MOHAMMED, SMITH) is not expanded; the pair
- * key still finds MOHAMMED SMITH. A candidate name must have been reached by two of the
- * traveller's tokens (by one, when the traveller's name has only one).
+ * Candidates come from the store's name index, never from a scan (name_keys.h): each token of
+ * the traveller's normalized name (both readings, also without a leading particle and with
+ * particles joined to it) by its 'T', 'S', 'V', 'F' and 'L' keys; each two tokens of a reading
+ * by their 'P' key; each token with another's initial by its 'I' key. A token key shared by
+ * more than CANDIDATE_CAP references (a common token: MOHAMMED, SMITH) is not expanded; the
+ * pair key still finds MOHAMMED SMITH. A candidate name must have been reached by two of the
+ * traveller's tokens, or by a rare key, or be the match of a one-token name. Candidates are
+ * scored most promising first (more tokens, then birth year agreeing — carried in the index —
+ * then more exact keys), at most MAX_SCORED of them.
  *
  * Scoring a candidate name, for each pair of readings (traveller, entry): tokens are paired
- * one to one, best first, by token similarity (equal 1.0; same skeleton or outline 0.9; one
- * edit 0.9 or two edits 0.82 in a long token; an initial for its name 0.8; otherwise a
- * Jaro-Winkler of 0.9 or more, scaled); a particle may pair joined with the token after it
- * (AL RASHID = ALRASHID). Each entry token weighs by its rarity (log of entries over the
- * entries holding it; particles 0.3 of that). The name score is the paired weight over the
- * paired weight plus the entry's unpaired weight (a quarter for a middle name) plus a quarter
- * of the traveller's unpaired weight: a missing listed name costs, a missing or extra middle
- * name costs little, order does not matter. Birth date, gender and
- * nationality then move the score as separate evidence. A hit needs the list's threshold and a
- * name score of at least NAME_FLOOR; one hit per entry, its best name. */
+ * one to one, best first, by token similarity (equal 1.0; same skeleton or outline 0.84–0.9 by
+ * skeleton length; one edit 0.9 or two edits 0.82 in a long token; an initial for its name
+ * 0.8; otherwise a Jaro-Winkler of 0.9 or more, scaled); a run of particles on either side may
+ * pair joined with the token after it (AL RASHID = ALRASHID, VAN DER BERG = VANDERBERG). Each
+ * entry token weighs by its rarity (log of entries over the entries holding it; particles 0.3
+ * and initials 0.5 of that). The name score is the paired weight over the paired weight plus
+ * the entry's unpaired weight (a quarter for a middle name, a third for a particle) plus a
+ * quarter of the traveller's unpaired weight: a missing listed name costs, a missing or extra
+ * middle name costs little, order does not matter. Birth date (exact +0.05 ... different
+ * -0.35), gender and nationality then move the score as separate evidence. A hit needs the
+ * list's threshold and a name score of at least NAME_FLOOR; one hit per entry, its best name. */
 #include "name_keys.h"
 #include "screen_internal.h"
 
