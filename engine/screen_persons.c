@@ -352,7 +352,7 @@ static void judge_birth_date(const ps_date *t, const ps_wl_entry *e, ps_hit_pers
         const char *name;
         double score, adjust;
     } verdicts[] = {
-        {"exact", 1.0, 0.05},      {"partial", 0.9, 0.02},    {"swapped", 0.8, 0.0},
+        {"exact", 1.0, 0.05},      {"partial", 0.9, 0.0},     {"swapped", 0.8, 0.0},
         {"one_day", 0.8, 0.0},     {"same_year", 0.3, -0.20}, {"near_year", 0.2, -0.25},
         {"different", 0.0, -0.35},
     };
