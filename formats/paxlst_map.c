@@ -108,25 +108,23 @@ static void *grow(ps_arena *a, void *items, uint32_t n, uint32_t *cap, size_t sz
     return fresh;
 }
 
-/* Joins components first..last of element e with sep, skipping empty ones. One non-empty
- * component is returned without copying. */
-static ps_str join_components(builder *b, unsigned e, unsigned first, unsigned last,
-                              const char *sep)
+/* Joins the non-empty strings of parts with sep; one non-empty string is returned without
+ * copying. */
+static ps_str join_nonempty(ps_arena *arena, const ps_str *all, unsigned count, const char *sep)
 {
     ps_str parts[8];
     unsigned n = 0;
     size_t total = 0;
-    for (unsigned c = first; c <= last && n < 8; c++) {
-        ps_str s = text(b, e, c);
-        if (s.len) {
-            parts[n++] = s;
-            total += s.len;
+    for (unsigned i = 0; i < count && n < 8; i++) {
+        if (all[i].len) {
+            parts[n++] = all[i];
+            total += all[i].len;
         }
     }
     if (n <= 1)
         return n ? parts[0] : PS_STR_NULL;
     size_t seplen = strlen(sep);
-    char *out = ps_arena_alloc(b->arena, total + (n - 1) * seplen + 1);
+    char *out = ps_arena_alloc(arena, total + (n - 1) * seplen + 1);
     size_t o = 0;
     for (unsigned i = 0; i < n; i++) {
         if (i) {
@@ -138,6 +136,17 @@ static ps_str join_components(builder *b, unsigned e, unsigned first, unsigned l
     }
     out[o] = '\0';
     return (ps_str){out, o};
+}
+
+/* Joins components first..last of element e with sep, skipping empty ones. */
+static ps_str join_components(builder *b, unsigned e, unsigned first, unsigned last,
+                              const char *sep)
+{
+    ps_str parts[8];
+    unsigned n = 0;
+    for (unsigned c = first; c <= last && n < 8; c++)
+        parts[n++] = text(b, e, c);
+    return join_nonempty(b->arena, parts, n, sep);
 }
 
 /* ---- dates (DTM C507: qualifier 2005, value 2380, format 2379) ---- */
@@ -386,33 +395,7 @@ static void on_person(builder *b, ps_role role)
     /* street (all lines), city, region, postcode, country */
     ps_str pieces[5] = {join_components(b, 5, 1, 4, " "), text(b, 6, 1), text(b, 7, 4),
                         text(b, 8, 1), text(b, 9, 1)};
-    size_t total = 0;
-    unsigned n = 0;
-    for (unsigned i = 0; i < 5; i++)
-        if (pieces[i].len) {
-            total += pieces[i].len + 2;
-            n++;
-        }
-    if (n == 1) {
-        for (unsigned i = 0; i < 5; i++)
-            if (pieces[i].len)
-                t->address = pieces[i];
-    } else if (n > 1) {
-        char *out = ps_arena_alloc(b->arena, total + 1);
-        size_t o = 0;
-        for (unsigned i = 0; i < 5; i++) {
-            if (!pieces[i].len)
-                continue;
-            if (o) {
-                memcpy(out + o, ", ", 2);
-                o += 2;
-            }
-            memcpy(out + o, pieces[i].ptr, pieces[i].len);
-            o += pieces[i].len;
-        }
-        out[o] = '\0';
-        t->address = (ps_str){out, o};
-    }
+    t->address = join_nonempty(b->arena, pieces, 5, ", ");
 }
 
 static void on_nad(builder *b)
