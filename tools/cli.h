@@ -20,4 +20,9 @@ typedef struct ps_input {
 int ps_input_open(ps_input *in, const char *path);
 void ps_input_close(ps_input *in);
 
+struct ps_diag;
+/* One line on stderr for a finding about an input: "paxscreen CMD: PATH: segment N, FIELD,
+ * byte B: MESSAGE (KIND)", warnings marked as such. */
+void ps_cli_print_diag(const char *cmd, const char *path, const struct ps_diag *d);
+
 #endif

@@ -218,15 +218,8 @@ static int print_error_object(const char *path, const ps_diag_list *l, ps_buf *s
     ps_buf_puts(&b, "}\n");
     fwrite(b.data, 1, b.len, stdout);
     ps_buf_free(&b);
-    if (first) {
-        fprintf(stderr, "paxscreen parse: %s: ", path);
-        if (first->segment)
-            fprintf(stderr, "segment %u, ", first->segment);
-        if (first->field.len)
-            fprintf(stderr, "%.*s, ", (int)first->field.len, first->field.ptr);
-        fprintf(stderr, "byte %llu: %.*s (%s)\n", (unsigned long long)first->offset,
-                (int)first->message.len, first->message.ptr, first->kind);
-    }
+    if (first)
+        ps_cli_print_diag("parse", path, first);
     return 1;
 }
 

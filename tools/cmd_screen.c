@@ -41,17 +41,8 @@ static void on_message(void *ctx, const ps_paxlst_message *m)
 
 static void report_diags(const char *path, const ps_diag_list *l)
 {
-    for (uint32_t i = 0; i < l->count; i++) {
-        const ps_diag *d = &l->items[i];
-        fprintf(stderr, "paxscreen screen: %s: %s", path,
-                d->severity == PS_ERROR ? "error" : "warning");
-        if (d->segment)
-            fprintf(stderr, ", segment %u", d->segment);
-        if (d->field.len)
-            fprintf(stderr, ", %.*s", (int)d->field.len, d->field.ptr);
-        fprintf(stderr, ", byte %llu: %.*s (%s)\n", (unsigned long long)d->offset,
-                (int)d->message.len, d->message.ptr, d->kind);
-    }
+    for (uint32_t i = 0; i < l->count; i++)
+        ps_cli_print_diag("screen", path, &l->items[i]);
 }
 
 static int usage(void)

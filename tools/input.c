@@ -1,8 +1,12 @@
-/* tools/input.c — loading an input file for the CLI: mmap for regular files, read for pipes. */
+/* tools/input.c — an input file for the CLI (mmap for regular files, read for pipes), and how
+ * a finding about it is told on stderr. */
 #include "cli.h"
+
+#include "paxscreen/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -88,4 +92,16 @@ void ps_input_close(ps_input *in)
         munmap(in->map, in->len);
     free(in->owned);
     memset(in, 0, sizeof *in);
+}
+
+void ps_cli_print_diag(const char *cmd, const char *path, const ps_diag *d)
+{
+    fprintf(stderr, "paxscreen %s: %s: ", cmd, path);
+    if (d->segment)
+        fprintf(stderr, "segment %u, ", d->segment);
+    if (d->field.len)
+        fprintf(stderr, "%.*s, ", (int)d->field.len, d->field.ptr);
+    fprintf(stderr, "byte %llu: %.*s (%s%s)\n", (unsigned long long)d->offset,
+            (int)d->message.len, d->message.ptr, d->severity == PS_WARNING ? "warning " : "",
+            d->kind);
 }
