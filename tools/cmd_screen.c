@@ -9,7 +9,6 @@
 
 #include "paxscreen/json_batch.h"
 #include "paxscreen/paxlst.h"
-#include "paxscreen/record_json.h"
 #include "paxscreen/screen.h"
 #include "screen_pool.h"
 
