@@ -8,9 +8,10 @@
 # Needs jq and awk; every step runs under `timeout`.
 #
 # usage: bench/match_quality.sh [--entries N] [--listed K] [--clean M] [--seed S]
-#                               [--timeout SEC]
+#                               [--timeout SEC] [--reuse-db]
 # The set lives in bench/out/eval-N-K-M-S/ (generated when absent; the store db/ in it is
-# rebuilt on every run), with hits.jsonl, import.json, screen.stats and quality.md.
+# rebuilt on every run unless --reuse-db says to screen the store already there), with
+# hits.jsonl, import.json, screen.stats and quality.md.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,10 +22,11 @@ listed=5000
 clean=20000
 seed=1
 tmo=1800
+reuse_db=0
 
 usage() {
     echo "usage: bench/match_quality.sh [--entries N] [--listed K] [--clean M] [--seed S]" \
-        "[--timeout SEC]" >&2
+        "[--timeout SEC] [--reuse-db]" >&2
     exit 2
 }
 while (($#)); do
@@ -34,6 +36,7 @@ while (($#)); do
     --clean) clean=${2:?}; shift 2 ;;
     --seed) seed=${2:?}; shift 2 ;;
     --timeout) tmo=${2:?}; shift 2 ;;
+    --reuse-db) reuse_db=1; shift ;;
     *) usage ;;
     esac
 done
@@ -65,18 +68,23 @@ if [[ ! -s $dir/watchlist.jsonl || ! -s $dir/travellers.jsonl ]]; then
     done
 fi
 
-echo "== import" >&2
-rm -rf "$dir/db"
-t0=$(now)
-timeout "$tmo" build/paxscreen lists import --db "$dir/db" "$dir/watchlist.jsonl" \
-    >"$dir/import.json" 2>"$dir/import.err"
-rc=$?
-t1=$(now)
-((rc == 0)) || die "import failed (exit $rc), see $dir/import.err"
-failed=$(jq -r '.failed' "$dir/import.json")
-[[ $failed == 0 ]] || die "import reported $failed failed lines, see $dir/import.err"
-import_s=$(elapsed "$t0" "$t1")
-echo "import: $(jq -c '{lines, inserted, failed, seconds}' "$dir/import.json"), wall ${import_s} s" >&2
+if ((reuse_db)) && [[ -s $dir/db/data.mdb ]]; then
+    echo "== import skipped (--reuse-db): screening the store in $dir/db" >&2
+    import_s="-"
+else
+    echo "== import" >&2
+    rm -rf "$dir/db"
+    t0=$(now)
+    timeout "$tmo" build/paxscreen lists import --db "$dir/db" "$dir/watchlist.jsonl" \
+        >"$dir/import.json" 2>"$dir/import.err"
+    rc=$?
+    t1=$(now)
+    ((rc == 0)) || die "import failed (exit $rc), see $dir/import.err"
+    failed=$(jq -r '.failed' "$dir/import.json")
+    [[ $failed == 0 ]] || die "import reported $failed failed lines, see $dir/import.err"
+    import_s=$(elapsed "$t0" "$t1")
+    echo "import: $(jq -c '{lines, inserted, failed, seconds}' "$dir/import.json"), wall ${import_s} s" >&2
+fi
 
 echo "== screen" >&2
 t0=$(now)

@@ -118,6 +118,21 @@ bool ps_nf_next(const unsigned char *data, size_t len, size_t *pos, size_t *rema
     return true;
 }
 
+uint16_t ps_nf_need_mask(const ps_nf_form *f)
+{
+    uint16_t need = 0;
+    bool first_given = true;
+    for (uint8_t i = 0; i < f->n && i < 16; i++) {
+        const ps_nf_token *t = &f->tok[i];
+        bool middle = t->part == PS_PART_GIVEN && !first_given;
+        if (t->part == PS_PART_GIVEN)
+            first_given = false;
+        if (ps_nf_substantive(t) && !middle)
+            need |= (uint16_t)(1u << i);
+    }
+    return need;
+}
+
 static bool is_vowel(char c)
 {
     return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
@@ -130,7 +145,16 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
     for (size_t i = 0; i < n && o < cap; i++) {
         char c = t[i];
         char next = i + 1 < n ? t[i + 1] : 0;
-        if (c == 'P' && next == 'H') {
+        if (i == 0 && c == 'H' && next == 'S' && n > 2 && cap > 1) {
+            out[o++] = 'K'; /* Wade-Giles HS is pinyin X, read KS (HSU, XU) */
+            c = 'S';
+            i++;
+        } else if (c == 'D' && next == 'T') {
+            c = 'T'; /* SCHMIDT, SCHMITT */
+            i++;
+        } else if (c == 'H' && i + 1 == n && i > 0 && is_vowel(t[i - 1])) {
+            continue; /* a final H after a vowel is silent (ABDULLAH, ABDULLA; SARAH) */
+        } else if (c == 'P' && next == 'H') {
             c = 'F';
             i++;
         } else if ((c == 'C' || c == 'Z') && next == 'H') {
@@ -166,17 +190,26 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
     return o;
 }
 
-/* What a token contributes to a pair key: its skeleton, or itself when it has none. */
+size_t ps_name_reading(const char *tok, size_t len, char *out)
+{
+    if (len >= 2 && len < PS_NAME_KEY_MAX) {
+        size_t n = consonant_reading(tok, len, false, out, PS_NAME_KEY_MAX - 1);
+        if (n >= 2)
+            return n;
+        n = consonant_reading(tok, len, true, out, PS_NAME_KEY_MAX - 1);
+        if (n >= 2)
+            return n;
+    }
+    if (len >= PS_NAME_KEY_MAX)
+        return 0;
+    memcpy(out, tok, len);
+    return len;
+}
+
+/* What a token contributes to a pair key: its reading. */
 static size_t pair_text(const ps_nf_token *t, char *out)
 {
-    char key[PS_NAME_KEY_MAX];
-    size_t n = ps_name_key('S', t->p, t->len, key);
-    if (n) {
-        memcpy(out, key + 1, n - 1);
-        return n - 1;
-    }
-    memcpy(out, t->p, t->len);
-    return t->len;
+    return ps_name_reading(t->p, t->len, out);
 }
 
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out)

@@ -9,16 +9,17 @@
  *
  * Keys, one byte of kind then the text:
  *   'T' the token itself
- *   'S' its consonant skeleton: J/Y read as I, C/Q as K, X as KS, Z as S, W as V (dropped after a
- *       vowel), PH as F, CH/ZH as J, KH as H, vowels (A E I O U and the I from J/Y) dropped,
- *       doubled letters collapsed; 2 letters or more
+ *   'S' its consonant skeleton: J/Y read as I, C/Q as K, X and a leading HS as KS, Z as S, W as
+ *       V (dropped after a vowel), PH as F, CH/ZH as J, KH as H, DT as T, a final H after a
+ *       vowel dropped, vowels (A E I O U and the I from J/Y) dropped, doubled letters
+ *       collapsed; 2 letters or more
  *       (MOHAMMED, MUHAMMAD, MOHAMAD and MHMD all give MHMD)
  *   'V' its vowel outline: the same consonant reading with every vowel run kept as one A
  *       (YURIY, IURII and JURIJ all give ARA); 3 letters or more.
  *   'F' its first four letters, 'L' its last four, for tokens of six letters or more (a typo
  *       late or early in a long name leaves one of them whole)
- *   'P' two tokens of one form, neither a particle nor an initial, each by its skeleton (or
- *       itself when it has none), in byte order, joined by '|': how a name of two common
+ *   'P' two tokens of one form, neither a particle nor an initial, each by its reading
+ *       (ps_name_reading), in byte order, joined by '|': how a name of two common
  *       tokens (JOHN SMITH, MUHAMMAD ALI) is found without reading every JOHN and SMITH, and
  *       found again when one of them is spelled another way
  *   'I' a token (by its skeleton, as for 'P'), '|', and the first letter of another token of
@@ -68,10 +69,21 @@ bool ps_nf_next(const unsigned char *data, size_t len, size_t *pos, size_t *rema
  * such key (too short). out holds PS_NAME_KEY_MAX bytes. */
 size_t ps_name_key(char kind, const char *tok, size_t len, char *out);
 
+/* A token's reading: its consonant skeleton as for 'S', down to two-letter tokens (XU and HSU:
+ * KS); for a token of fewer consonants, the reading with vowels (ZHOU and CHOU: JA); else the
+ * token itself. Returns its length (0 when the token does not fit); out holds PS_NAME_KEY_MAX
+ * bytes. */
+size_t ps_name_reading(const char *tok, size_t len, char *out);
+
 /* The 'P' key of two tokens (either order); 0 when it does not fit. */
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out);
 /* The 'I' key of a token and the initial of another; 0 when it does not fit. */
 size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out);
+
+/* The main tokens of a form, bit i for token i (i < 16): what a name cannot do without —
+ * surname tokens, the first given name, every token of a full name; not particles, initials
+ * or middle names (the given names after the first). */
+uint16_t ps_nf_need_mask(const ps_nf_form *f);
 
 /* The token kinds every token is indexed and looked up by. */
 #define PS_NAME_TOKEN_KINDS "TSVFL"

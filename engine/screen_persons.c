@@ -1,28 +1,34 @@
 /* engine/screen_persons.c — person screening: find the entries whose names a traveller's name
  * may be, and score them.
  *
- * Candidates come from the store's name index, never from a scan (name_keys.h): each token of
+ * Candidates come from the store's name index, never from a scan (name_keys.h). Each token of
  * the traveller's normalized name (both readings, also without a leading particle and with
- * particles joined to it) by its 'T', 'S', 'V', 'F' and 'L' keys; each two tokens of a reading
- * by their 'P' key; each token with another's initial by its 'I' key. A token key shared by
- * more than CANDIDATE_CAP references (a common token: MOHAMMED, SMITH) is not expanded; the
- * pair key still finds MOHAMMED SMITH. A candidate name must have been reached by two of the
- * traveller's tokens, or by a rare key, or be the match of a one-token name. Candidates are
- * scored most promising first (more tokens, then birth year agreeing — carried in the index —
- * then more exact keys), at most MAX_SCORED of them.
+ * particles joined to it) is looked up by its 'T', 'S', 'V', 'F' and 'L' keys and through the
+ * token vocabulary: the listed tokens one deletion away (a misspelling either side) by their
+ * 'T' keys. Each two tokens of a reading are looked up by their 'P' key, each token with
+ * another's initial by its 'I' key, and — where a token is only reached through a listed token
+ * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys. A key with
+ * more references than its cap (a common token: MOHAMMED, SMITH) is not read; keys are read
+ * rarest first, so a full candidate table holds what the most selective keys found. Every
+ * reference says which token of which form of a listed name it stands for and which tokens
+ * that form cannot do without (surname tokens, the first given name, every token of a full
+ * name): a candidate name is kept only when the traveller's keys reached all of those in one
+ * form. Candidates are scored most promising first (more traveller tokens, then birth year
+ * agreeing — carried in the index — then more exact keys), at most MAX_SCORED of them.
  *
  * Scoring a candidate name, for each pair of readings (traveller, entry): tokens are paired
- * one to one, best first, by token similarity (equal 1.0; same skeleton or outline 0.84–0.9 by
- * skeleton length; one edit 0.9 or two edits 0.82 in a long token; an initial for its name
- * 0.8; otherwise a Jaro-Winkler of 0.9 or more, scaled); a run of particles on either side may
- * pair joined with the token after it (AL RASHID = ALRASHID, VAN DER BERG = VANDERBERG). Each
- * entry token weighs by its rarity (log of entries over the entries holding it; particles 0.3
- * and initials 0.5 of that). The name score is the paired weight over the paired weight plus
- * the entry's unpaired weight (a quarter for a middle name, a third for a particle) plus a
- * quarter of the traveller's unpaired weight: a missing listed name costs, a missing or extra
- * middle name costs little, order does not matter. Birth date (exact +0.05 ... different
- * -0.35), gender and nationality then move the score as separate evidence. A hit needs the
- * list's threshold and a name score of at least NAME_FLOOR; one hit per entry, its best name. */
+ * one to one, best first, by token similarity (equal 1.0; same skeleton, outline or reading
+ * 0.84–0.9 by skeleton length; one edit 0.84–0.9 by length, two edits 0.82 in a long token;
+ * an initial for its name 0.8; otherwise a Jaro-Winkler of 0.9 or more, scaled); a run of
+ * particles on either side may pair joined with the token after it (AL RASHID = ALRASHID, VAN DER
+ * BERG = VANDERBERG). Each entry token weighs by its rarity (log of entries over the entries
+ * holding it; particles 0.3 and initials 0.5 of that). The name score is the paired weight over the
+ * paired weight plus the entry's unpaired weight (a quarter for a middle name, a third for a
+ * particle) plus a quarter of the traveller's unpaired weight: a missing listed name costs, a
+ * missing or extra middle name costs little, order does not matter. Birth date (exact +0.05,
+ * agreeing only to the year or month -0.02, ... different -0.35), gender and nationality then move
+ * the score as separate evidence. A hit needs the list's threshold and a name score of at least
+ * NAME_FLOOR; one hit per entry, its best name. */
 #include "name_keys.h"
 #include "screen_internal.h"
 
@@ -30,15 +36,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define CANDIDATE_CAP  1000       /* references expanded per token key */
-#define RARE_CAP       100        /* a key this rare may bring a candidate on its own */
 #define INITIAL_BIT    (1u << 31) /* stands for the traveller's initials in a candidate's mask */
 #define PAIR_CAP       20000      /* references expanded per pair key */
 #define MAX_CANDIDATES 4096       /* (entry, name) pairs collected */
 #define MAX_SCORED     256        /* candidates scored, most promising first */
 #define NAME_FLOOR     0.80
 #define PAIR_FLOOR     0.70 /* token similarity below which tokens do not pair */
+#define NEIGHBOUR_CAP  300  /* references expanded per neighbouring token (YANG for WANG) */
 
 /* ---- token similarity ---- */
 
@@ -109,14 +116,15 @@ static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
 
 /* A token's skeleton and outline keys, computed once per form rather than per pair. */
 typedef struct token_keys {
-    char s[PS_NAME_KEY_MAX], v[PS_NAME_KEY_MAX];
-    uint8_t sl, vl;
+    char s[PS_NAME_KEY_MAX], v[PS_NAME_KEY_MAX], r[PS_NAME_KEY_MAX]; /* r: ps_name_reading */
+    uint8_t sl, vl, rl;
 } token_keys;
 
 static void keys_of(const char *p, size_t len, token_keys *k)
 {
     k->sl = (uint8_t)ps_name_key('S', p, len, k->s);
     k->vl = (uint8_t)ps_name_key('V', p, len, k->v);
+    k->rl = (uint8_t)ps_name_reading(p, len, k->r);
 }
 
 static bool key_eq(const char *a, uint8_t al, const char *b, uint8_t bl)
@@ -133,7 +141,12 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
         return a[0] == b[0] ? 0.8 : 0;
     /* Same skeleton or outline: the shorter the skeleton, the less it proves (MAHMOUD and
      * MOHAMMED share MHMD). */
-    if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl)) {
+    /* The reading of a short token (XU and HSU; ZHOU and CHOU): a reading with vowels (LI and
+     * LE: LA) proves too little in a token of fewer than four letters. */
+    bool same_reading =
+        key_eq(ka->r, ka->rl, kb->r, kb->rl) && (!memchr(ka->r, 'A', ka->rl) || (n >= 4 && m >= 4));
+    if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl) ||
+        same_reading) {
         double jw = jaro_winkler(a, n, b, m);
         size_t consonants = ka->sl > 1 ? ka->sl - 1u : 0;
         double s = consonants >= 4 ? 0.9 : consonants == 3 ? 0.87 : 0.84;
@@ -143,8 +156,8 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
     if (longest - shortest > 2) /* more than two edits apart, and Jaro-Winkler agrees */
         return 0;
     size_t d = osa_distance(a, n, b, m);
-    if (d == 1 && longest >= 4)
-        return 0.9;
+    if (d == 1 && longest >= 4) /* in a short name one letter may make another (WANG, YANG) */
+        return longest >= 6 ? 0.9 : longest == 5 ? 0.87 : 0.84;
     if (d == 2 && longest >= 7)
         return 0.82;
     double jw = jaro_winkler(a, n, b, m);
@@ -352,7 +365,7 @@ static void judge_birth_date(const ps_date *t, const ps_wl_entry *e, ps_hit_pers
         const char *name;
         double score, adjust;
     } verdicts[] = {
-        {"exact", 1.0, 0.05},      {"partial", 0.9, 0.0},     {"swapped", 0.8, 0.0},
+        {"exact", 1.0, 0.05},      {"partial", 0.9, -0.02},   {"swapped", 0.8, 0.0},
         {"one_day", 0.8, 0.0},     {"same_year", 0.3, -0.20}, {"near_year", 0.2, -0.25},
         {"different", 0.0, -0.35},
     };
@@ -416,10 +429,11 @@ static double judge_gender_nationality(const ps_traveller *t, const ps_wl_entry 
 typedef struct candidate {
     uint64_t entry;
     uint8_t name;
-    bool rare;         /* reached through a rare key */
-    uint16_t year;     /* the entry's first birth year, 0 when unknown */
-    uint16_t strength; /* how exactly it was reached: token and pair keys count most */
-    uint32_t mask;     /* traveller tokens that led here */
+    uint16_t year;       /* the entry's first birth year, 0 when unknown */
+    uint16_t need[2];    /* per form of the name: its main tokens (ps_name_ref.need) */
+    uint16_t reached[2]; /* per form: the tokens some key of the traveller reached */
+    uint16_t strength;   /* how exactly it was reached: token and pair keys count most */
+    uint32_t mask;       /* traveller tokens that led here */
     double promise;
 } candidate;
 
@@ -428,29 +442,38 @@ typedef struct gather {
     uint32_t n;
     uint32_t *slots;  /* open addressing over items, 2 * MAX_CANDIDATES */
     uint32_t bit;     /* the traveller token being looked up */
-    bool rare;        /* the key being read is rare */
+    bool mark_other;  /* the key reaches the reference's other token too */
     uint8_t strength; /* what a reference under the key being read is worth */
-    bool full;
 } gather;
+
+static uint16_t token_bit(uint8_t token)
+{
+    return token < 16 ? (uint16_t)(1u << token) : 0;
+}
 
 static bool add_ref(void *ctx, const ps_name_ref *ref)
 {
     gather *g = ctx;
+    uint8_t form = ref->form & 1;
+    uint16_t reached = token_bit(ref->token);
+    if (g->mark_other && ref->other != PS_NAME_REF_NONE)
+        reached |= token_bit(ref->other);
     uint64_t h = (ref->entry * 0x9E3779B97F4A7C15ull) ^ ref->name;
     uint32_t mask = 2 * MAX_CANDIDATES - 1;
     for (uint32_t s = (uint32_t)(h >> 20) & mask;; s = (s + 1) & mask) {
         uint32_t idx = g->slots[s];
         if (idx == 0) {
-            if (g->n == MAX_CANDIDATES) {
-                g->full = true;
-                return false;
-            }
+            if (g->n == MAX_CANDIDATES)
+                return true; /* full: no new candidates, but known ones are still marked */
             candidate *c = &g->items[g->n++];
             c->entry = ref->entry;
             c->name = ref->name;
             c->mask = g->bit;
-            c->rare = g->rare;
             c->year = ref->birth_year;
+            c->need[form] = ref->need;
+            c->need[!form] = 0;
+            c->reached[form] = reached;
+            c->reached[!form] = 0;
             c->strength = g->strength;
             c->promise = 0;
             g->slots[s] = g->n;
@@ -459,7 +482,8 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
         candidate *c = &g->items[idx - 1];
         if (c->entry == ref->entry && c->name == ref->name) {
             c->mask |= g->bit;
-            c->rare |= g->rare;
+            c->need[form] = ref->need;
+            c->reached[form] |= reached;
             if (c->strength < 60000)
                 c->strength += g->strength;
             return true;
@@ -467,30 +491,151 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
     }
 }
 
-/* Expands a token's 'T', 'S' and 'V' keys into g under bit, skipping common keys. */
-static int lookup_key(ps_snapshot *snap, gather *g, uint32_t bit, const char *key, size_t klen,
-                      size_t cap)
+/* The keys a traveller's name is looked up by, read rarest first: when the candidate table
+ * fills up, what it holds came through the most selective keys. */
+typedef struct planned_key {
+    char key[PS_NAME_KEY_MAX];
+    uint8_t len;
+    bool mark_other; /* a reference reaches its other token too (a pair key; an initial key
+                      * looked up with the traveller's initial) */
+    uint32_t bits;   /* the traveller tokens it stands for */
+    uint32_t count;  /* its references */
+} planned_key;
+
+#define MAX_PLANNED 1024
+
+/* A traveller token or a listed token near it (YANG for WANG). A common one (WILLIAMS for
+ * ILLIAMS) is too common to read by itself: it is looked up in pair keys with the other
+ * tokens and their neighbours instead. */
+typedef struct alternative {
+    char text[32];
+    uint8_t len;
+    uint8_t bit; /* the traveller token it stands for */
+    bool common;
+    bool own; /* the traveller's token itself */
+} alternative;
+
+#define MAX_ALTERNATIVES 128
+
+typedef struct plan {
+    ps_snapshot *snap;
+    planned_key *keys;
+    uint32_t n;
+    alternative alt[MAX_ALTERNATIVES];
+    uint32_t n_alt;
+} plan;
+
+static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bool common, bool own)
 {
-    size_t count = klen ? ps_snapshot_name_count(snap, key, klen) : 0;
-    if (!count || count > cap)
-        return PS_STORE_OK;
-    g->bit = bit;
-    g->rare = count <= RARE_CAP;
-    g->strength = key[0] == 'T' || key[0] == 'P' ? 3 : key[0] == 'S' || key[0] == 'V' ? 2 : 1;
-    return ps_snapshot_name_refs(snap, key, klen, add_ref, g);
+    if (pl->n_alt == MAX_ALTERNATIVES || len >= sizeof pl->alt[0].text)
+        return;
+    alternative *a = &pl->alt[pl->n_alt++];
+    memcpy(a->text, p, len);
+    a->len = (uint8_t)len;
+    a->bit = bit;
+    a->common = common;
+    a->own = own;
 }
 
-static int lookup_token(ps_snapshot *snap, gather *g, uint32_t bit, const char *p, size_t len)
+/* Plans one key under the traveller bits given, unless it has no references or more than
+ * cap. */
+static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size_t cap,
+                     bool mark_other)
 {
-    static const char kinds[] = PS_NAME_TOKEN_KINDS;
-    for (size_t j = 0; j + 1 < sizeof kinds; j++) {
-        char key[PS_NAME_KEY_MAX];
-        size_t klen = ps_name_key(kinds[j], p, len, key);
-        int rc = lookup_key(snap, g, bit, key, klen, CANDIDATE_CAP);
+    if (!klen || pl->n == MAX_PLANNED)
+        return;
+    for (uint32_t i = 0; i < pl->n; i++) /* the same key for the same tokens: once */
+        if (pl->keys[i].len == klen && pl->keys[i].bits == bits &&
+            memcmp(pl->keys[i].key, key, klen) == 0)
+            return;
+    size_t count = ps_snapshot_name_count(pl->snap, key, klen);
+    if (!count || count > cap)
+        return;
+    planned_key *k = &pl->keys[pl->n++];
+    memcpy(k->key, key, klen);
+    k->len = (uint8_t)klen;
+    k->mark_other = mark_other;
+    k->bits = bits;
+    k->count = (uint32_t)count;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+    uint32_t x = ((const planned_key *)a)->count, y = ((const planned_key *)b)->count;
+    return x < y ? -1 : x > y;
+}
+
+/* Reads every planned key, rarest first, into g. */
+static int expand_plan(plan *pl, gather *g)
+{
+    qsort(pl->keys, pl->n, sizeof *pl->keys, cmp_count);
+    for (uint32_t i = 0; i < pl->n; i++) {
+        const planned_key *k = &pl->keys[i];
+        char kind = k->key[0];
+        g->bit = k->bits;
+        g->mark_other = k->mark_other;
+        g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
+        int rc = ps_snapshot_name_refs(pl->snap, k->key, k->len, add_ref, g);
         if (rc != PS_STORE_OK)
             return rc;
     }
     return PS_STORE_OK;
+}
+
+/* The listed tokens near one traveller token, each planned once by its 'T' key. */
+typedef struct neighbours {
+    plan *pl;
+    uint8_t bit;
+    const char *tok;
+    size_t len;
+    token_keys keys;
+    uint64_t seen[64]; /* hashes of the tokens already looked at */
+    uint32_t n_seen;
+} neighbours;
+
+static bool near_token(void *ctx, const char *v, size_t vlen)
+{
+    neighbours *nb = ctx;
+    if (vlen == nb->len && memcmp(v, nb->tok, vlen) == 0)
+        return true; /* the token itself: its 'T' key is planned already */
+
+    uint64_t h = XXH3_64bits(v, vlen);
+    for (uint32_t i = 0; i < nb->n_seen; i++)
+        if (nb->seen[i] == h)
+            return true;
+    if (nb->n_seen == sizeof nb->seen / sizeof nb->seen[0])
+        return false;
+    nb->seen[nb->n_seen++] = h;
+    token_keys kv;
+    keys_of(v, vlen, &kv);
+    if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR)
+        return true;
+    char key[PS_NAME_KEY_MAX];
+    size_t klen = ps_name_key('T', v, vlen, key);
+    plan *pl = nb->pl;
+    bool common = klen && ps_snapshot_name_count(pl->snap, key, klen) > NEIGHBOUR_CAP;
+    add_alternative(pl, v, vlen, nb->bit, common, false);
+    if (!common)
+        plan_key(pl, 1u << nb->bit, key, klen, NEIGHBOUR_CAP, false);
+    return true;
+}
+
+/* Plans a traveller token: its own keys (PS_NAME_TOKEN_KINDS), then the listed tokens one
+ * deletion away (a misspelling of a listed name, or the listed name misspelled). */
+static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
+{
+    static const char kinds[] = PS_NAME_TOKEN_KINDS;
+    for (size_t j = 0; j + 1 < sizeof kinds; j++) {
+        char key[PS_NAME_KEY_MAX];
+        plan_key(pl, 1u << bit, key, ps_name_key(kinds[j], p, len, key), CANDIDATE_CAP, false);
+    }
+    char tkey[PS_NAME_KEY_MAX];
+    size_t tlen = ps_name_key('T', p, len, tkey);
+    add_alternative(pl, p, len, bit,
+                    tlen && ps_snapshot_name_count(pl->snap, tkey, tlen) > CANDIDATE_CAP, true);
+    neighbours nb = {.pl = pl, .bit = bit, .tok = p, .len = len};
+    keys_of(p, len, &nb.keys);
+    return ps_snapshot_name_neighbours(pl->snap, p, len, near_token, &nb);
 }
 
 /* Length of a particle a token begins with (ALRASHID: 2, ABDALLAH: 3, VANDERBERG: 6), when
@@ -563,6 +708,9 @@ static void add_query_tokens(query *q, const ps_nf_form *form, uint8_t f)
 {
     for (uint8_t i = 0; i < form->n; i++) {
         const ps_nf_token *t = &form->tok[i];
+        /* A one-letter particle (O, Y, E) may as well be an initial (DANKANO O, ZHU Y) */
+        if ((t->flags & PS_TOKEN_PARTICLE) && t->len == 1)
+            add_q(q, t->p, t->len, "", 0, 31, f, true);
         if (t->flags & PS_TOKEN_PARTICLE) {
             /* a run of particles joined to the token after it (VAN DER BERG: VANDERBERG) */
             bool starts_run = i == 0 || !(form->tok[i - 1].flags & PS_TOKEN_PARTICLE);
@@ -710,15 +858,21 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     q.n = q.n_bits = 0;
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         add_query_tokens(&q, &tn->name.form[f], f);
+    plan pl = {.snap = snap, .keys = ps_arena_alloc(scratch, MAX_PLANNED * sizeof *pl.keys)};
+    for (uint32_t a = 0; a < q.n; a++) {
+        const qtok *x = &q.items[a];
+        if (x->initial || seen_before(&q, a))
+            continue;
+        int rc = plan_token(&pl, x->bit, x->text, x->len);
+        if (rc != PS_STORE_OK)
+            return rc;
+    }
+    /* every two tokens of one reading, and a token with another's initial */
     for (uint32_t a = 0; a < q.n; a++) {
         const qtok *x = &q.items[a];
         if (x->initial)
             continue;
-        int rc = PS_STORE_OK;
-        if (!seen_before(&q, a))
-            rc = lookup_token(snap, &g, 1u << x->bit, x->text, x->len);
-        /* every two tokens of one reading, and a token with another's initial */
-        for (uint32_t b = 0; b < q.n && rc == PS_STORE_OK; b++) {
+        for (uint32_t b = 0; b < q.n; b++) {
             const qtok *y = &q.items[b];
             if (y->form != x->form || y->bit == x->bit)
                 continue;
@@ -726,25 +880,40 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             char key[PS_NAME_KEY_MAX];
             ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
             if (!y->initial && b > a)
-                rc = lookup_key(snap, &g, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP);
-            if (rc == PS_STORE_OK)
-                rc = lookup_key(snap, &g, bits, key, ps_name_initial_key(&tx, y->text[0], key),
-                                PAIR_CAP);
+                plan_key(&pl, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP, true);
+            plan_key(&pl, bits, key, ps_name_initial_key(&tx, y->text[0], key), PAIR_CAP,
+                     y->initial);
         }
-        if (rc != PS_STORE_OK)
-            return rc;
     }
-    uint32_t n_toks = q.n_bits;
+    /* Two tokens one of which is only reached through a token too common to read (WANG for
+     * WAIG, WILLIAMS for ILLIAMS): the pair keys of their alternatives. */
+    for (uint32_t i = 0; i < pl.n_alt; i++) {
+        for (uint32_t j = i + 1; j < pl.n_alt; j++) {
+            const alternative *x = &pl.alt[i], *y = &pl.alt[j];
+            if (x->bit == y->bit || (x->own && y->own) || !(x->common || y->common))
+                continue;
+            char key[PS_NAME_KEY_MAX];
+            ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
+            plan_key(&pl, 1u << x->bit | 1u << y->bit, key, ps_name_pair_key(&tx, &ty, key),
+                     PAIR_CAP, true);
+        }
+    }
+    int rc = expand_plan(&pl, &g);
+    if (rc != PS_STORE_OK)
+        return rc;
     if (!g.n)
         return PS_STORE_OK;
 
-    /* A candidate needs two of the traveller's tokens, or a rare key, or a traveller with
-     * one token only. */
+    /* A candidate name needs every main token of one of its forms reached by some key of the
+     * traveller's: a listed name is not found by its surname alone. */
     uint32_t kept = 0;
     for (uint32_t i = 0; i < g.n; i++) {
-        int found = __builtin_popcount(g.items[i].mask);
-        if (found >= 2 || n_toks == 1 || g.items[i].rare)
-            g.items[kept++] = g.items[i];
+        const candidate *c = &g.items[i];
+        bool covered = false;
+        for (int f = 0; f < 2 && !covered; f++)
+            covered = c->need[f] && (c->need[f] & ~c->reached[f]) == 0;
+        if (covered)
+            g.items[kept++] = *c;
     }
     g.n = kept;
     if (!g.n)
@@ -788,7 +957,7 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             continue;
         ps_wl_entry e;
         uint64_t version = 0;
-        int rc = ps_snapshot_entry(snap, c->entry, scratch, &e, &version);
+        rc = ps_snapshot_entry(snap, c->entry, scratch, &e, &version);
         if (rc != PS_STORE_OK)
             return rc;
         double dob_adjust;

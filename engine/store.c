@@ -11,7 +11,7 @@
  *   docs     canonical number -> u64 BE entry, u16 BE document index, char[3] issuer alpha-3
  *            (NUL padded)                                  (MDB_DUPSORT|MDB_DUPFIXED, 13 bytes)
  *   docs_cf  confusable-folded number -> the same
- *   names, name_forms  the name index, written by store_names.c (see there)
+ *   names, name_forms, name_vocab  the name index, written by store_names.c (see there)
  * The index values are big-endian so LMDB's byte order of duplicates is entry number order.
  *
  * Invariants, kept by every put and delete within one write transaction:
@@ -42,7 +42,9 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT      5u                 /* 4: birth year in name refs; 5: document patterns */
+#define STORE_LAYOUT                                                                               \
+    6u /* 4: birth year in name refs; 5: document patterns; 6: need                                \
+        * masks in name refs and the token vocabulary */
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -178,6 +180,7 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"docs_cf", MDB_DUPSORT | MDB_DUPFIXED, &s->docs_cf},
         {"names", MDB_DUPSORT | MDB_DUPFIXED, &s->names},
         {"name_forms", MDB_INTEGERKEY, &s->name_forms},
+        {"name_vocab", MDB_DUPSORT, &s->name_vocab},
         {"patterns", 0, &s->patterns},
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
@@ -899,6 +902,8 @@ void ps_snapshot_end(ps_snapshot *snap)
             mdb_cursor_close(snap->docs_cur[i]);
     if (snap->names_cur)
         mdb_cursor_close(snap->names_cur);
+    if (snap->vocab_cur)
+        mdb_cursor_close(snap->vocab_cur);
     free(snap->count_keys);
     free(snap->count_values);
     ps_patterns_free(snap);

@@ -9,7 +9,7 @@
 
 struct ps_store {
     MDB_env *env;
-    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, patterns;
+    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, patterns;
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
@@ -21,6 +21,7 @@ struct ps_snapshot {
     MDB_txn *txn;
     MDB_cursor *docs_cur[2]; /* docs, docs_cf; opened on first use */
     MDB_cursor *names_cur;   /* names; opened on first use */
+    MDB_cursor *vocab_cur;   /* name_vocab; opened on first use */
     uint64_t total_entries;  /* every list's entries, counted on first use (0: not yet) */
     /* Reference counts of name keys already asked for: a snapshot never changes, so a count
      * once read stays true. Slots keyed by a 64-bit hash of the key (0 = empty); allocated on

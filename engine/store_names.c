@@ -1,10 +1,18 @@
 /* engine/store_names.c — the name index of the alert store: each entry's normalized names
  * (name_forms: entry number -> name_keys.h block) and, for every token of every form, its
  * keys in names (DUPSORT, DUPFIXED values of NAME_REF_SIZE bytes: u64 BE entry, u8 name,
- * u8 token, u16 BE birth year of the entry or 0 — big-endian, so duplicates come back in entry
- * order; the year lets screening rank candidates of a common name before reading them).
- * Invariant, kept with the records by store.c's put and delete: names holds exactly the keys
- * of the blocks in name_forms. */
+ * u8 token, u8 other token (the second token of a pair key, the token whose initial an initial
+ * key holds; 0xFF for the other keys), u8 form, u16 BE birth year of the entry or 0, u16 BE
+ * need mask of the form — big-endian, so duplicates come back in entry order; the year lets
+ * screening rank candidates of a common name before reading them, the need mask and the tokens
+ * let it drop a name some of whose main tokens no key of the traveller reached).
+ * name_vocab (DUPSORT) is the vocabulary of listed tokens by their deletion neighbourhood:
+ * for every distinct token of at least PS_VOCAB_MIN_LEN letters, the token itself and each of
+ * its single-letter deletions -> the token. Two tokens within one edit (or a transposition)
+ * share a key; screening finds misspelled tokens through it.
+ * Invariants, kept with the records by store.c's put and delete: names holds exactly the keys
+ * of the blocks in name_forms; name_vocab holds exactly the neighbourhoods of the tokens that
+ * have a 'T' key in names. */
 #include "name_keys.h"
 #include "store_internal.h"
 
@@ -12,17 +20,20 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define NAME_REF_SIZE 12
+#define NAME_REF_SIZE 16
 
-static void pack_ref(unsigned char out[NAME_REF_SIZE], uint64_t entry, uint8_t name, uint8_t tok,
-                     uint16_t year)
+static void pack_ref(unsigned char out[NAME_REF_SIZE], uint64_t entry, const ps_name_ref *r)
 {
     for (int i = 0; i < 8; i++)
         out[i] = (unsigned char)(entry >> (56 - 8 * i));
-    out[8] = name;
-    out[9] = tok;
-    out[10] = (unsigned char)(year >> 8);
-    out[11] = (unsigned char)year;
+    out[8] = r->name;
+    out[9] = r->token;
+    out[10] = r->other;
+    out[11] = r->form;
+    out[12] = (unsigned char)(r->birth_year >> 8);
+    out[13] = (unsigned char)r->birth_year;
+    out[14] = (unsigned char)(r->need >> 8);
+    out[15] = (unsigned char)r->need;
 }
 
 static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
@@ -33,7 +44,10 @@ static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
     ref->entry = e;
     ref->name = p[8];
     ref->token = p[9];
-    ref->birth_year = (uint16_t)(p[10] << 8 | p[11]);
+    ref->other = p[10];
+    ref->form = p[11];
+    ref->birth_year = (uint16_t)(p[12] << 8 | p[13]);
+    ref->need = (uint16_t)(p[14] << 8 | p[15]);
 }
 
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out)
@@ -57,6 +71,57 @@ static int put_or_del(MDB_txn *txn, const ps_store *s, const char *key, size_t k
     return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
 }
 
+/* The deletion neighbourhood of a token: itself, then each distinct single-letter deletion;
+ * returns how many were written (0 for a token too short or too long). */
+#define VOCAB_MAX_LEN 48
+static size_t deletion_variants(const char *tok, size_t len, size_t min_len,
+                                char out[][VOCAB_MAX_LEN], uint8_t *lens)
+{
+    if (len < min_len || len > VOCAB_MAX_LEN)
+        return 0;
+    memcpy(out[0], tok, len);
+    lens[0] = (uint8_t)len;
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (i > 0 && tok[i] == tok[i - 1])
+            continue; /* deleting either of a doubled letter gives the same string */
+        memcpy(out[n], tok, i);
+        memcpy(out[n] + i, tok + i + 1, len - i - 1);
+        lens[n++] = (uint8_t)(len - 1);
+    }
+    return n;
+}
+
+/* Whether tok has a 'T' key in names. */
+static int token_listed(MDB_txn *txn, const ps_store *s, const ps_nf_token *tok, bool *listed)
+{
+    char key[PS_NAME_KEY_MAX];
+    size_t klen = ps_name_key('T', tok->p, tok->len, key);
+    *listed = false;
+    if (!klen || klen > s->max_key)
+        return 0;
+    MDB_val k = {klen, key}, v;
+    int rc = mdb_get(txn, s->names, &k, &v);
+    *listed = rc == 0;
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Adds or removes tok's neighbourhood in name_vocab. */
+static int vocab_apply(MDB_txn *txn, const ps_store *s, const ps_nf_token *tok, bool add)
+{
+    char var[VOCAB_MAX_LEN + 1][VOCAB_MAX_LEN];
+    uint8_t lens[VOCAB_MAX_LEN + 1];
+    size_t n = deletion_variants(tok->p, tok->len, PS_VOCAB_MIN_LEN, var, lens);
+    for (size_t i = 0; i < n; i++) {
+        MDB_val k = {lens[i], var[i]}, v = {tok->len, (void *)tok->p};
+        int rc = add ? mdb_put(txn, s->name_vocab, &k, &v, MDB_NODUPDATA)
+                     : mdb_del(txn, s->name_vocab, &k, &v);
+        if (rc != 0 && rc != MDB_KEYEXIST && rc != MDB_NOTFOUND)
+            return rc;
+    }
+    return 0;
+}
+
 /* Adds or removes the index records of every token (and pair of tokens) of every form. */
 static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n,
                       uint16_t year, bool add)
@@ -69,13 +134,22 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
     while (ps_nf_next((const unsigned char *)block->data, block->len, &pos, &remaining, &name)) {
         for (uint8_t f = 0; f < name.n_forms; f++) {
             const ps_nf_form *form = &name.form[f];
+            ps_name_ref r = {.entry = n,
+                             .name = index,
+                             .form = f,
+                             .birth_year = year,
+                             .need = ps_nf_need_mask(form)};
             for (uint8_t t = 0; t < form->n; t++) {
                 const ps_nf_token *tok = &form->tok[t];
-                unsigned char ref[NAME_REF_SIZE];
-                pack_ref(ref, n, index, t, year);
+                r.token = t;
+                bool was_listed;
+                int rc = token_listed(txn, s, tok, &was_listed);
+                if (rc != 0)
+                    return rc;
                 for (size_t k = 0; k < n_kinds + 2 * (size_t)form->n; k++) {
                     char key[PS_NAME_KEY_MAX];
                     size_t klen;
+                    r.other = PS_NAME_REF_NONE;
                     if (k < n_kinds) {
                         klen = ps_name_key(kinds[k], tok->p, tok->len, key);
                     } else if (k < n_kinds + form->n) { /* pairs with the tokens after it */
@@ -84,19 +158,30 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
                             !ps_nf_substantive(&form->tok[u]))
                             continue;
                         klen = ps_name_pair_key(tok, &form->tok[u], key);
+                        r.other = (uint8_t)u;
                     } else { /* with the initial of every other token */
                         size_t u = k - n_kinds - form->n;
                         if (u == t || !ps_nf_substantive(tok) ||
                             (form->tok[u].flags & PS_TOKEN_PARTICLE))
                             continue;
                         klen = ps_name_initial_key(tok, form->tok[u].p[0], key);
+                        r.other = (uint8_t)u;
                     }
                     if (!klen || klen > s->max_key)
                         continue;
-                    int rc = put_or_del(txn, s, key, klen, ref, add);
+                    unsigned char ref[NAME_REF_SIZE];
+                    pack_ref(ref, n, &r);
+                    rc = put_or_del(txn, s, key, klen, ref, add);
                     if (rc != 0)
                         return rc;
                 }
+                /* A token new to the lists joins the vocabulary; one no longer listed leaves */
+                bool listed = true;
+                if (!add && (rc = token_listed(txn, s, tok, &listed)) != 0)
+                    return rc;
+                if ((add && !was_listed) || (!add && !listed))
+                    if ((rc = vocab_apply(txn, s, tok, add)) != 0)
+                        return rc;
             }
         }
         index++;
@@ -198,6 +283,35 @@ int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
     }
     return rc == MDB_NOTFOUND ? PS_STORE_OK : PS_STORE_IO;
+}
+
+int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
+                                bool (*fn)(void *ctx, const char *tok, size_t len), void *ctx)
+{
+    char var[VOCAB_MAX_LEN + 1][VOCAB_MAX_LEN];
+    uint8_t lens[VOCAB_MAX_LEN + 1];
+    /* A token one letter shorter than the shortest in the vocabulary still meets the
+     * deletions of those (JOH: JOHN) */
+    size_t n = deletion_variants(tok, len, PS_VOCAB_MIN_LEN - 1, var, lens);
+    if (!n)
+        return PS_STORE_OK;
+    if (!snap->vocab_cur &&
+        mdb_cursor_open(snap->txn, snap->s->name_vocab, &snap->vocab_cur) != 0) {
+        snap->vocab_cur = NULL;
+        return PS_STORE_IO;
+    }
+    for (size_t i = 0; i < n; i++) {
+        MDB_val k = {lens[i], var[i]}, v;
+        int rc = mdb_cursor_get(snap->vocab_cur, &k, &v, MDB_SET_KEY);
+        while (rc == 0) {
+            if (!fn(ctx, v.mv_data, v.mv_size))
+                return PS_STORE_OK;
+            rc = mdb_cursor_get(snap->vocab_cur, &k, &v, MDB_NEXT_DUP);
+        }
+        if (rc != MDB_NOTFOUND)
+            return PS_STORE_IO;
+    }
+    return PS_STORE_OK;
 }
 
 int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data, size_t *len)

@@ -112,11 +112,18 @@ int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t
  * are one kind byte and text ('T' token, 'S' consonant skeleton, 'V' vowel outline — see
  * engine/name_keys.h); each value is a ps_name_ref. */
 
+#define PS_NAME_REF_NONE 0xFF
+
 typedef struct ps_name_ref {
     uint64_t entry;
     uint8_t name;        /* index into the entry's names */
     uint8_t token;       /* index of the token in that name's form */
+    uint8_t other;       /* pair and initial keys: the form's other token; else PS_NAME_REF_NONE */
+    uint8_t form;        /* which form (reading) of the name */
     uint16_t birth_year; /* the entry's first birth year, 0 when it has none */
+    uint16_t need;       /* the form's main tokens (bit i: token i): surname tokens, the first
+                          * given name, every token of a full name — not particles, initials or
+                          * middle names; tokens past the 16th are not in it */
 } ps_name_ref;
 
 /* How many references key has (0 when absent). */
@@ -124,6 +131,14 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
 /* Calls fn for each reference under key, in entry order; stops early when fn returns false. */
 int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
                           bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx);
+/* Calls fn for each distinct token of the lists one deletion away from tok or from one of tok's
+ * single-letter deletions (so within two edits, and every token one edit away), tok itself
+ * included when it is listed; a token may come more than once. The vocabulary holds the tokens
+ * of PS_VOCAB_MIN_LEN letters or more; a token one letter shorter finds those one letter
+ * longer. Stops early when fn returns false. */
+#define PS_VOCAB_MIN_LEN 4
+int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
+                                bool (*fn)(void *ctx, const char *tok, size_t len), void *ctx);
 /* Entry n's normalized names (a name_keys.h block), valid until ps_snapshot_end. */
 int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data, size_t *len);
 /* The number of entries in every list (for token rarity). */

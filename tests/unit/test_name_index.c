@@ -1,6 +1,7 @@
 /* tests/unit/test_name_index.c — the name index: key derivation (token, consonant skeleton,
- * vowel outline), the name_forms block round trip, and the store keeping names and
- * name_forms in step with inserts, updates and deletes. */
+ * vowel outline, reading, pair keys), the name_forms block round trip, need masks, and the
+ * store keeping names, name_forms and the token vocabulary in step with inserts, updates and
+ * deletes. */
 #include "../../engine/name_keys.h"
 #include "paxscreen/store.h"
 
@@ -38,6 +39,62 @@ START_TEST(test_keys)
     ck_assert_str_eq(key_of('S', "LI"), "");
     ck_assert_str_eq(key_of('V', "AL"), "");
     ck_assert_str_eq(key_of('T', ""), "");
+    /* romanizations that meet on the skeleton */
+    ck_assert_str_eq(key_of('S', "SCHMIDT"), key_of('S', "SCHMITT"));
+    ck_assert_str_eq(key_of('S', "ABDULLAH"), key_of('S', "ABDULLA"));
+    ck_assert_str_eq(key_of('S', "HSIAO"), key_of('S', "XIAO"));
+}
+END_TEST
+
+static char *reading_of(const char *tok)
+{
+    static char out[PS_NAME_KEY_MAX + 1];
+    size_t n = ps_name_reading(tok, strlen(tok), out);
+    out[n] = '\0';
+    return out;
+}
+
+static char *pair_of(const char *a, const char *b)
+{
+    static char buf[2][PS_NAME_KEY_MAX + 1]; /* two calls may meet in one assertion */
+    static int turn;
+    char *out = buf[turn ^= 1];
+    ps_nf_token ta = { a, (uint8_t)strlen(a), 0, 0 }, tb = { b, (uint8_t)strlen(b), 0, 0 };
+    size_t n = ps_name_pair_key(&ta, &tb, out);
+    out[n] = '\0';
+    return out;
+}
+
+START_TEST(test_readings_and_pairs)
+{
+    ck_assert_str_eq(reading_of("XU"), "KS");
+    ck_assert_str_eq(reading_of("HSU"), "KS");
+    ck_assert_str_eq(reading_of("ZHOU"), "JA"); /* one consonant: the reading keeps vowels */
+    ck_assert_str_eq(reading_of("CHOU"), "JA");
+    ck_assert_str_eq(reading_of("MARTINEZ"), "MRTNS");
+    ck_assert_str_eq(reading_of("O"), "O");
+    /* pair keys are order-free and meet across romanizations */
+    ck_assert_str_eq(pair_of("ZHOU", "KOUGANG"), pair_of("KOUGANG", "CHOU"));
+    ck_assert_str_eq(pair_of("HSU", "NENJUN"), pair_of("XU", "NENJUN"));
+    ck_assert_str_eq(pair_of("HSU", "NENJUN"), "PKS|NANAN");
+    /* LI and LE share a pair key (LA): the scorer, not the index, tells them apart */
+    ck_assert_str_eq(pair_of("LI", "XINDIU"), pair_of("LE", "XINDIU"));
+    ck_assert_str_ne(pair_of("LI", "XINDIU"), pair_of("LI", "PETROV"));
+}
+END_TEST
+
+START_TEST(test_need_mask)
+{
+    ps_nf_name n;
+    char text[256];
+    ps_nf_from_parts(PS_STR_LIT("VAN DER BERG"), PS_STR_LIT("JAN J PIETER"), PS_STR_NULL, &n, text,
+                     sizeof text);
+    /* VAN DER are particles, J an initial, PIETER a middle name: BERG and JAN remain */
+    ck_assert_int_eq(n.form[0].n, 6);
+    ck_assert_uint_eq(ps_nf_need_mask(&n.form[0]), 1u << 2 | 1u << 3);
+    ps_nf_from_parts(PS_STR_NULL, PS_STR_NULL, PS_STR_LIT("Иван Петров Сидоров"), &n, text,
+                     sizeof text);
+    ck_assert_uint_eq(ps_nf_need_mask(&n.form[0]), 7); /* a full name needs every token */
 }
 END_TEST
 
@@ -85,6 +142,29 @@ static size_t count(ps_store *s, const char *key)
     return n;
 }
 
+static bool count_neighbour(void *ctx, const char *tok, size_t len)
+{
+    (void)tok;
+    (void)len;
+    ++*(size_t *)ctx;
+    return true;
+}
+
+/* How many listed tokens (with repeats through several deletions, as the store gives them) are
+ * near tok, counted once per distinct token by the caller's data: every test token here has
+ * at most one listed neighbour, reached through one or more of its deletions. */
+static size_t neighbours(ps_store *s, const char *tok)
+{
+    ps_snapshot *snap;
+    char err[256];
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    size_t n = 0;
+    ck_assert_int_eq(ps_snapshot_name_neighbours(snap, tok, strlen(tok), count_neighbour, &n),
+                     PS_STORE_OK);
+    ps_snapshot_end(snap);
+    return n ? 1 : 0;
+}
+
 static void put(ps_store *s, ps_wl_entry *e, uint64_t hash)
 {
     ps_store_writer *w;
@@ -109,11 +189,18 @@ START_TEST(test_store_keeps_index_in_step)
     ck_assert_uint_eq(count(s, "TPETROV"), 1);
     ck_assert_uint_eq(count(s, "TIVAN"), 1);
     ck_assert_uint_eq(count(s, "SPTRV"), 1);
+    ck_assert_uint_eq(neighbours(s, "PETROF"), 1);  /* one letter dropped */
+    ck_assert_uint_eq(neighbours(s, "PETROVA"), 1); /* one letter added */
+    ck_assert_uint_eq(neighbours(s, "PERTOV"), 1);  /* two letters swapped */
+    ck_assert_uint_eq(neighbours(s, "PXTRXV"), 0);  /* two edits of substitution */
+    ck_assert_uint_eq(neighbours(s, "IVA"), 1);     /* a token one letter short of the vocabulary */
     /* the name changes: the old keys go, the new ones come */
     name.surname = PS_STR_LIT("SIDOROV");
     put(s, &e, 2);
     ck_assert_uint_eq(count(s, "TPETROV"), 0);
     ck_assert_uint_eq(count(s, "TSIDOROV"), 1);
+    ck_assert_uint_eq(neighbours(s, "PETROF"), 0); /* PETROV left the vocabulary */
+    ck_assert_uint_eq(neighbours(s, "SIDOROF"), 1);
     ck_assert_uint_eq(count(s, "TIVAN"), 1);
     /* a second entry shares a token */
     ps_wl_entry e2 = { .list = PS_STR_LIT("wanted"), .id = PS_STR_LIT("W-2"), .names = &name,
@@ -127,6 +214,8 @@ START_TEST(test_store_keeps_index_in_step)
     put(s, &del, 5);
     ck_assert_uint_eq(count(s, "TIVAN"), 0);
     ck_assert_uint_eq(count(s, "TSIDOROV"), 0);
+    ck_assert_uint_eq(neighbours(s, "SIDOROF"), 0);
+    ck_assert_uint_eq(neighbours(s, "IVANN"), 0);
     ps_snapshot *snap;
     ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
     const unsigned char *block;
@@ -145,6 +234,8 @@ int main(void)
     Suite *su = suite_create("name_index");
     TCase *tc = tcase_create("name_index");
     tcase_add_test(tc, test_keys);
+    tcase_add_test(tc, test_readings_and_pairs);
+    tcase_add_test(tc, test_need_mask);
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
     suite_add_tcase(su, tc);
