@@ -257,6 +257,7 @@ static void on_unb(ps_edi_reader *r, const ps_edi_fields *f)
     r->has_unb = true;
     header_field(r, f, 1, 1, r->ich.syntax_id, sizeof r->ich.syntax_id, "syntax identifier");
     header_field(r, f, 1, 2, r->ich.syntax_version, sizeof r->ich.syntax_version, "syntax version");
+    set_charset(r); /* before the parties: a UNOC sender is read as Latin-1 */
     header_field(r, f, 2, 1, r->ich.sender, sizeof r->ich.sender, "sender");
     header_field(r, f, 2, 2, r->ich.sender_qualifier, sizeof r->ich.sender_qualifier,
                  "sender qualifier");
@@ -274,7 +275,6 @@ static void on_unb(ps_edi_reader *r, const ps_edi_fields *f)
     if (!r->ich.control_ref[0])
         warn_at(r, PS_WARNING, "control_reference_missing", 5,
                 "UNB has no interchange control reference");
-    set_charset(r);
 }
 
 static void on_unh(ps_edi_reader *r, const ps_edi_fields *f)

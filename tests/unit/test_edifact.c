@@ -905,6 +905,15 @@ START_TEST(test_unoc_latin1)
 }
 END_TEST
 
+START_TEST(test_unoc_latin1_parties)
+{
+    /* the UNB's own parties are read in the character set it declares */
+    run("UNB+UNOC:4+M\xDCNCHEN+RECEIVER+240501:0930+REF1'" UNH_("1") "UNT+2+1'" UNZ_("1"));
+    expect_count(0);
+    ck_assert_str_eq(ich_begin[0].sender, "M\xC3\x9CNCHEN");
+}
+END_TEST
+
 START_TEST(test_unoe_cyrillic)
 {
     run(UNB_ID("UNOE") UNH_("1") "NAD+FL+++\xB2\xB0\xC1\xB8\xBB\xB8\xB9'UNT+3+1'" UNZ_("1"));
@@ -1234,6 +1243,7 @@ static Suite *edifact_suite(void)
     tcase_add_test(cs, test_unoa_full_repertoire_clean);
     tcase_add_test(cs, test_unob_lower_case);
     tcase_add_test(cs, test_unoc_latin1);
+    tcase_add_test(cs, test_unoc_latin1_parties);
     tcase_add_test(cs, test_unoe_cyrillic);
     tcase_add_test(cs, test_unow_utf8);
     tcase_add_test(cs, test_unow_valid_utf8_no_diags);
