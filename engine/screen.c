@@ -1,5 +1,6 @@
 /* engine/screen.c — screening one traveller: its documents (screen_documents.c), then its
- * names (screen_persons.c), against one snapshot; and the list defaults every hit takes. */
+ * names (screen_persons.c) and the name patterns (screen_name_patterns.c), against one
+ * snapshot; and the list defaults every hit takes. */
 #include "screen_internal.h"
 
 #include <string.h>
@@ -18,13 +19,15 @@ void ps_screen_list_defaults(ps_snapshot *snap, ps_str list, ps_hit *h)
     }
 }
 
-int ps_screen_traveller(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
-                        ps_hit_fn fn, void *ctx, ps_screen_counts *counts)
+int ps_screen_traveller(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
+                        void *ctx, ps_screen_counts *counts)
 {
     if (counts)
         counts->travellers++;
     int rc = ps_screen_documents(snap, t, scratch, fn, ctx, counts);
     if (rc == PS_STORE_OK)
         rc = ps_screen_persons(snap, t, scratch, fn, ctx, counts);
+    if (rc == PS_STORE_OK)
+        rc = ps_screen_name_patterns(snap, t, scratch, fn, ctx, counts);
     return rc;
 }

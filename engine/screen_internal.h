@@ -5,10 +5,13 @@
 
 #include "paxscreen/screen.h"
 
-int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
-                        ps_hit_fn fn, void *ctx, ps_screen_counts *counts);
+int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
+                        void *ctx, ps_screen_counts *counts);
 int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
                       void *ctx, ps_screen_counts *counts);
+
+int ps_screen_name_patterns(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
+                            ps_hit_fn fn, void *ctx, ps_screen_counts *counts);
 
 /* Sets h->threshold from the entry's list, and h->action from it when the entry names none. */
 void ps_screen_list_defaults(ps_snapshot *snap, ps_str list, ps_hit *h);

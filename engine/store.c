@@ -1,5 +1,5 @@
-/* engine/store.c — the alert store (store.h) on LMDB: one environment in a directory, six named
- * databases, one writer at a time and any number of snapshots (read transactions).
+/* engine/store.c — the alert store (store.h) on LMDB: one environment in a directory, a dozen
+ * named databases, one writer at a time and any number of snapshots (read transactions).
  *
  * On-disk values (every integer written explicitly, byte by byte; no struct is copied to disk):
  *   meta     "layout" -> u32 LE STORE_LAYOUT; "next_entry" -> u64 LE, the next entry number
@@ -12,6 +12,7 @@
  *            (NUL padded)                                  (MDB_DUPSORT|MDB_DUPFIXED, 13 bytes)
  *   docs_cf  confusable-folded number -> the same
  *   names, name_forms, name_vocab  the name index, written by store_names.c (see there)
+ *   patterns, name_patterns  document and name patterns, kept by store_patterns.c (see there)
  * The index values are big-endian so LMDB's byte order of duplicates is entry number order.
  *
  * Invariants, kept by every put and delete within one write transaction:
@@ -42,9 +43,9 @@
 
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
-#define STORE_LAYOUT                                                                               \
-    6u /* 4: birth year in name refs; 5: document patterns; 6: need                                \
-        * masks in name refs and the token vocabulary */
+/* 4: birth year in name refs; 5: document patterns; 6: need masks in name refs, the token
+ * vocabulary and name patterns */
+#define STORE_LAYOUT      6u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -182,6 +183,7 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"name_forms", MDB_INTEGERKEY, &s->name_forms},
         {"name_vocab", MDB_DUPSORT, &s->name_vocab},
         {"patterns", 0, &s->patterns},
+        {"name_patterns", 0, &s->name_patterns},
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
@@ -247,7 +249,7 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
     s->writable = writable;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 10);
+        rc = mdb_env_set_maxdbs(s->env, 16);
     if (rc == 0)
         rc = mdb_env_set_mapsize(s->env, STORE_MAP_SIZE);
     if (rc == 0)
@@ -392,15 +394,16 @@ struct ps_store_writer {
     bool next_dirty;
     list_slot *lists; /* lists read or changed in this transaction */
     uint32_t n_lists, cap_lists, last_list;
-    ps_buf key;          /* entries key: list \0 id */
-    ps_buf val;          /* record value being written */
-    doc_keys new_keys;   /* the entry's document keys */
-    doc_keys old_keys;   /* the replaced or deleted entry's document keys */
-    ps_buf new_forms;    /* the entry's normalized names (name_keys.h block) */
-    ps_buf old_forms;    /* a copy of the replaced or deleted entry's block */
-    uint16_t old_year;   /* the replaced or deleted entry's birth year (name index records) */
-    bool patterns_dirty; /* a document pattern came or went: recompile before committing */
-    ps_arena arena;      /* decoding old records */
+    ps_buf key;              /* entries key: list \0 id */
+    ps_buf val;              /* record value being written */
+    doc_keys new_keys;       /* the entry's document keys */
+    doc_keys old_keys;       /* the replaced or deleted entry's document keys */
+    ps_buf new_forms;        /* the entry's normalized names (name_keys.h block) */
+    ps_buf old_forms;        /* a copy of the replaced or deleted entry's block */
+    uint16_t old_year;       /* the replaced or deleted entry's birth year (name index records) */
+    unsigned patterns_dirty; /* kinds of pattern that came or went (bit 1 << kind):
+                              * recompile before committing */
+    ps_arena arena;          /* decoding old records */
 };
 
 static int writer_usable(ps_store_writer *w, char *err, size_t errlen)
@@ -831,10 +834,10 @@ static int writer_commit_txn(ps_store_writer *w, char *err, size_t errlen)
     if (code != PS_STORE_OK)
         return code;
     if (w->patterns_dirty) {
-        code = ps_patterns_rebuild(w->txn, w->s, err, errlen);
+        code = ps_patterns_rebuild(w->txn, w->s, w->patterns_dirty, err, errlen);
         if (code != PS_STORE_OK)
             return code;
-        w->patterns_dirty = false;
+        w->patterns_dirty = 0;
     }
     code = writer_flush(w, err, errlen);
     if (code != PS_STORE_OK)

@@ -9,10 +9,20 @@
 
 struct ps_store {
     MDB_env *env;
-    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, patterns;
+    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, patterns,
+        name_patterns;
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
+
+/* One kind of pattern as a snapshot holds it: the compiled database and what its ids mean. */
+enum { PS_PATTERN_DOCUMENTS = 0, PS_PATTERN_NAMES = 1 };
+typedef struct ps_pattern_set {
+    bool loaded;
+    void *db, *scratch;       /* hs_database_t, hs_scratch_t */
+    const unsigned char *map; /* Hyperscan id -> (entry, index, issuer) */
+    uint32_t count;
+} ps_pattern_set;
 
 #define PS_COUNT_CACHE 65536 /* name key counts remembered per snapshot (a power of two) */
 
@@ -28,11 +38,8 @@ struct ps_snapshot {
      * first use. */
     uint64_t *count_keys;
     uint32_t *count_values;
-    /* The document pattern database (store_patterns.c), loaded on first use. */
-    bool patterns_loaded;
-    void *hs_db, *hs_scratch;         /* hs_database_t, hs_scratch_t */
-    const unsigned char *pattern_map; /* Hyperscan id -> (entry, document, issuer) */
-    uint32_t pattern_count;
+    /* The pattern databases (store_patterns.c), each loaded on first use. */
+    ps_pattern_set pattern_sets[2]; /* PS_PATTERN_DOCUMENTS, PS_PATTERN_NAMES */
 };
 
 /* Copies entry n's name_forms block into out (empty when it has none); an LMDB code. */
@@ -45,14 +52,16 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_
 /* The year every index record of e carries. */
 uint16_t ps_names_year(const ps_wl_entry *e);
 
-/* Document patterns (store_patterns.c). validate: every pattern of e compiles (else
+/* Document and name patterns (store_patterns.c). validate: every pattern of e compiles (else
  * PS_STORE_INVALID naming it, with Hyperscan's message); remove/add: entry n's pattern records,
- * *changed set when any came or went; rebuild: recompiles the database in meta from them. */
+ * setting bit 1 << kind of *changed for each kind whose patterns came or went; rebuild:
+ * recompiles the databases in meta of the kinds changed names. */
 int ps_patterns_validate(const ps_wl_entry *e, char *err, size_t errlen);
-int ps_patterns_remove(MDB_txn *txn, const ps_store *s, uint64_t n, bool *changed);
+int ps_patterns_remove(MDB_txn *txn, const ps_store *s, uint64_t n, unsigned *changed);
 int ps_patterns_add(MDB_txn *txn, const ps_store *s, const ps_wl_entry *e, uint64_t n,
-                    bool *changed);
-int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, char *err, size_t errlen);
+                    unsigned *changed);
+int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, unsigned changed, char *err,
+                        size_t errlen);
 void ps_patterns_free(ps_snapshot *snap);
 
 #endif

@@ -1,16 +1,20 @@
-/* engine/store_patterns.c — document number patterns (a stolen series of blank passports:
- * "L8989[0-9]{4}") in the alert store, matched with Hyperscan.
+/* engine/store_patterns.c — the patterns of the alert store, matched with Hyperscan: document
+ * number patterns (a stolen series of blank passports: "L8989[0-9]{4}") and name patterns
+ * (an entry's "name_patterns": "(MO|MU)HAMM?[AE]D ALI( .*)?").
  *
  *   patterns       u64 BE entry, u16 BE document index -> char[3] issuer alpha-3 (NUL padded),
  *                  then the pattern as listed
- *   meta "doc_patterns"  u32 LE count, count records of (u64 BE entry, u16 BE document, char[3]
- *                  issuer) — the pattern with Hyperscan id i is record i — then the compiled
- *                  database, serialized (hs_serialize_database)
- * Every pattern is anchored to the whole canonical number and case-insensitive. The compiled
- * database is rebuilt inside the writer's transaction whenever a pattern came or went, so a
- * snapshot's database always matches its patterns; a snapshot deserializes it once, on first
- * use, and keeps its own scratch space. Invariant: "patterns" holds exactly the pattern
- * documents of the entries in records. */
+ *   name_patterns  u64 BE entry, u16 BE name pattern index -> char[3] zero, then the pattern
+ *   meta "doc_patterns", "name_patterns"  per kind: u32 LE count, count records of (u64 BE
+ *                  entry, u16 BE index, char[3] issuer) — the pattern with Hyperscan id i is
+ *                  record i — then the compiled database, serialized (hs_serialize_database)
+ * Every pattern is anchored to the whole text it is matched against (the canonical number; the
+ * normalized name, surname tokens then given-name tokens, one space between) and
+ * case-insensitive. A kind's compiled database is rebuilt inside the writer's transaction
+ * whenever one of its patterns came or went, so a snapshot's databases always match their
+ * patterns; a snapshot deserializes each once, on first use, and keeps its own scratch space.
+ * Invariant: "patterns" and "name_patterns" hold exactly the patterns of the entries in
+ * records. */
 #include "store_internal.h"
 
 #include "paxscreen/normalize.h"
@@ -23,6 +27,33 @@
 #define PATTERN_REF_SIZE 13
 #define PATTERN_FLAGS    (HS_FLAG_SINGLEMATCH | HS_FLAG_CASELESS)
 
+/* What differs between the two kinds of pattern. */
+typedef struct pattern_kind {
+    const char *meta_key; /* where the compiled database lives in meta */
+    const char *what;     /* for messages */
+} pattern_kind;
+
+static const pattern_kind kinds[2] = {
+    [PS_PATTERN_DOCUMENTS] = {"doc_patterns", "document patterns"},
+    [PS_PATTERN_NAMES] = {"name_patterns", "name patterns"},
+};
+
+static MDB_dbi kind_dbi(const ps_store *s, int kind)
+{
+    return kind == PS_PATTERN_NAMES ? s->name_patterns : s->patterns;
+}
+
+/* The i-th pattern of kind in e (empty when that document gives a number). */
+static ps_str entry_pattern(const ps_wl_entry *e, int kind, uint32_t i)
+{
+    return kind == PS_PATTERN_NAMES ? e->name_patterns[i] : e->documents[i].pattern;
+}
+
+static uint32_t entry_pattern_count(const ps_wl_entry *e, int kind)
+{
+    return kind == PS_PATTERN_NAMES ? e->n_name_patterns : e->n_documents;
+}
+
 /* "^(?:" pattern ")$" as a NUL-terminated string in out; false when it does not fit. */
 static bool anchored(ps_str pattern, char *out, size_t cap)
 {
@@ -32,24 +63,30 @@ static bool anchored(ps_str pattern, char *out, size_t cap)
 
 int ps_patterns_validate(const ps_wl_entry *e, char *err, size_t errlen)
 {
-    for (uint32_t i = 0; i < e->n_documents; i++) {
-        ps_str p = e->documents[i].pattern;
-        if (!p.len)
-            continue;
-        char expr[1100];
-        if (!anchored(p, expr, sizeof expr)) {
-            snprintf(err, errlen, "documents[%u].pattern: longer than 1024 bytes or holds NUL", i);
-            return PS_STORE_INVALID;
+    for (int kind = 0; kind < 2; kind++) {
+        const char *field =
+            kind == PS_PATTERN_NAMES ? "name_patterns[%u]" : "documents[%u].pattern";
+        for (uint32_t i = 0; i < entry_pattern_count(e, kind); i++) {
+            ps_str p = entry_pattern(e, kind, i);
+            if (!p.len)
+                continue;
+            char where[64];
+            snprintf(where, sizeof where, field, i);
+            char expr[1100];
+            if (!anchored(p, expr, sizeof expr)) {
+                snprintf(err, errlen, "%s: longer than 1024 bytes or holds NUL", where);
+                return PS_STORE_INVALID;
+            }
+            hs_database_t *db = NULL;
+            hs_compile_error_t *ce = NULL;
+            if (hs_compile(expr, PATTERN_FLAGS, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+                snprintf(err, errlen, "%s: %s", where,
+                         ce && ce->message ? ce->message : "not a pattern Hyperscan can compile");
+                hs_free_compile_error(ce);
+                return PS_STORE_INVALID;
+            }
+            hs_free_database(db);
         }
-        hs_database_t *db = NULL;
-        hs_compile_error_t *ce = NULL;
-        if (hs_compile(expr, PATTERN_FLAGS, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
-            snprintf(err, errlen, "documents[%u].pattern: %s", i,
-                     ce && ce->message ? ce->message : "not a pattern Hyperscan can compile");
-            hs_free_compile_error(ce);
-            return PS_STORE_INVALID;
-        }
-        hs_free_database(db);
     }
     return PS_STORE_OK;
 }
@@ -62,10 +99,10 @@ static void pack_key(unsigned char out[10], uint64_t entry, uint16_t doc)
     out[9] = (unsigned char)doc;
 }
 
-int ps_patterns_remove(MDB_txn *txn, const ps_store *s, uint64_t n, bool *changed)
+static int remove_kind(MDB_txn *txn, const ps_store *s, uint64_t n, int kind, unsigned *changed)
 {
     MDB_cursor *cur;
-    int rc = mdb_cursor_open(txn, s->patterns, &cur);
+    int rc = mdb_cursor_open(txn, kind_dbi(s, kind), &cur);
     if (rc != 0)
         return rc;
     unsigned char prefix[10];
@@ -78,42 +115,53 @@ int ps_patterns_remove(MDB_txn *txn, const ps_store *s, uint64_t n, bool *change
         rc = mdb_cursor_del(cur, 0);
         if (rc != 0)
             break;
-        *changed = true;
+        *changed |= 1u << kind;
     }
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND || rc == MDB_SUCCESS ? 0 : rc;
 }
 
-int ps_patterns_add(MDB_txn *txn, const ps_store *s, const ps_wl_entry *e, uint64_t n,
-                    bool *changed)
+int ps_patterns_remove(MDB_txn *txn, const ps_store *s, uint64_t n, unsigned *changed)
 {
-    for (uint32_t i = 0; i < e->n_documents && i < 65536; i++) {
-        const ps_wl_document *d = &e->documents[i];
-        if (!d->pattern.len)
-            continue;
-        unsigned char key[10];
-        pack_key(key, n, (uint16_t)i);
-        char value[3 + 1024];
-        size_t len = d->pattern.len < 1024 ? d->pattern.len : 1024;
-        memset(value, 0, 3);
-        const char *a3 = d->issuer.len ? ps_country_alpha3(d->issuer.ptr, d->issuer.len) : NULL;
-        if (a3)
-            memcpy(value, a3, 3);
-        memcpy(value + 3, d->pattern.ptr, len);
-        MDB_val k = {sizeof key, key}, v = {3 + len, value};
-        int rc = mdb_put(txn, s->patterns, &k, &v, 0);
-        if (rc != 0)
-            return rc;
-        *changed = true;
+    int rc = remove_kind(txn, s, n, PS_PATTERN_DOCUMENTS, changed);
+    return rc ? rc : remove_kind(txn, s, n, PS_PATTERN_NAMES, changed);
+}
+
+int ps_patterns_add(MDB_txn *txn, const ps_store *s, const ps_wl_entry *e, uint64_t n,
+                    unsigned *changed)
+{
+    for (int kind = 0; kind < 2; kind++) {
+        for (uint32_t i = 0; i < entry_pattern_count(e, kind) && i < 65536; i++) {
+            ps_str pattern = entry_pattern(e, kind, i);
+            if (!pattern.len)
+                continue;
+            unsigned char key[10];
+            pack_key(key, n, (uint16_t)i);
+            char value[3 + 1024];
+            size_t len = pattern.len < 1024 ? pattern.len : 1024;
+            memset(value, 0, 3);
+            if (kind == PS_PATTERN_DOCUMENTS) {
+                ps_str issuer = e->documents[i].issuer;
+                const char *a3 = issuer.len ? ps_country_alpha3(issuer.ptr, issuer.len) : NULL;
+                if (a3)
+                    memcpy(value, a3, 3);
+            }
+            memcpy(value + 3, pattern.ptr, len);
+            MDB_val k = {sizeof key, key}, v = {3 + len, value};
+            int rc = mdb_put(txn, kind_dbi(s, kind), &k, &v, 0);
+            if (rc != 0)
+                return rc;
+            *changed |= 1u << kind;
+        }
     }
     return 0;
 }
 
-int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, char *err, size_t errlen)
+static int rebuild_kind(MDB_txn *txn, const ps_store *s, int kind, char *err, size_t errlen)
 {
-    MDB_val meta_key = {12, "doc_patterns"};
+    MDB_val meta_key = {strlen(kinds[kind].meta_key), (void *)kinds[kind].meta_key};
     MDB_stat st;
-    int rc = mdb_stat(txn, s->patterns, &st);
+    int rc = mdb_stat(txn, kind_dbi(s, kind), &st);
     if (rc != 0) {
         snprintf(err, errlen, "reading patterns: %s", mdb_strerror(rc));
         return PS_STORE_IO;
@@ -137,7 +185,7 @@ int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, char *err, size_t errle
         goto done;
     }
     MDB_cursor *cur = NULL;
-    rc = mdb_cursor_open(txn, s->patterns, &cur);
+    rc = mdb_cursor_open(txn, kind_dbi(s, kind), &cur);
     size_t n = 0;
     MDB_val k, v;
     if (rc == 0)
@@ -170,7 +218,7 @@ int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, char *err, size_t errle
     hs_compile_error_t *ce = NULL;
     if (hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
                          &db, &ce) != HS_SUCCESS) {
-        snprintf(err, errlen, "compiling %zu document patterns: %s", n,
+        snprintf(err, errlen, "compiling %zu %s: %s", n, kinds[kind].what,
                  ce && ce->message ? ce->message : "failed");
         hs_free_compile_error(ce);
         code = PS_STORE_INVALID;
@@ -209,15 +257,28 @@ done:
     return code;
 }
 
+int ps_patterns_rebuild(MDB_txn *txn, const ps_store *s, unsigned changed, char *err, size_t errlen)
+{
+    for (int kind = 0; kind < 2; kind++) {
+        if (!(changed & 1u << kind))
+            continue;
+        int code = rebuild_kind(txn, s, kind, err, errlen);
+        if (code != PS_STORE_OK)
+            return code;
+    }
+    return PS_STORE_OK;
+}
+
 /* ---- snapshots ---- */
 
-/* Loads the snapshot's pattern database on first use; false when there is none. */
-static bool load(ps_snapshot *snap)
+/* Loads a kind's pattern database into the snapshot on first use; false when there is none. */
+static bool load(ps_snapshot *snap, int kind)
 {
-    if (snap->patterns_loaded)
-        return snap->hs_db != NULL;
-    snap->patterns_loaded = true;
-    MDB_val k = {12, "doc_patterns"}, v;
+    ps_pattern_set *set = &snap->pattern_sets[kind];
+    if (set->loaded)
+        return set->db != NULL;
+    set->loaded = true;
+    MDB_val k = {strlen(kinds[kind].meta_key), (void *)kinds[kind].meta_key}, v;
     if (mdb_get(snap->txn, snap->s->meta, &k, &v) != 0 || v.mv_size < 4)
         return false;
     const unsigned char *p = v.mv_data;
@@ -233,15 +294,15 @@ static bool load(ps_snapshot *snap)
         hs_free_database(db);
         return false;
     }
-    snap->hs_db = db;
-    snap->hs_scratch = scratch;
-    snap->pattern_map = p + 4;
-    snap->pattern_count = n;
+    set->db = db;
+    set->scratch = scratch;
+    set->map = p + 4;
+    set->count = n;
     return true;
 }
 
 typedef struct match_ctx {
-    ps_snapshot *snap;
+    const ps_pattern_set *set;
     void (*fn)(void *ctx, const ps_doc_ref *ref);
     void *ctx;
 } match_ctx;
@@ -253,9 +314,9 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     (void)to;
     (void)flags;
     match_ctx *m = arg;
-    if (id >= m->snap->pattern_count)
+    if (id >= m->set->count)
         return 0;
-    const unsigned char *r = m->snap->pattern_map + (size_t)id * PATTERN_REF_SIZE;
+    const unsigned char *r = m->set->map + (size_t)id * PATTERN_REF_SIZE;
     ps_doc_ref ref;
     ref.entry = 0;
     for (int i = 0; i < 8; i++)
@@ -267,22 +328,38 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     return 0;
 }
 
+static int scan(ps_snapshot *snap, int kind, const char *text, size_t len,
+                void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx)
+{
+    if (!len || !load(snap, kind))
+        return PS_STORE_OK;
+    ps_pattern_set *set = &snap->pattern_sets[kind];
+    match_ctx m = {set, fn, ctx};
+    hs_error_t e = hs_scan(set->db, text, (unsigned)len, 0, set->scratch, on_match, &m);
+    return e == HS_SUCCESS ? PS_STORE_OK : PS_STORE_IO;
+}
+
 int ps_snapshot_doc_patterns(ps_snapshot *snap, const char *key, size_t key_len,
                              void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx)
 {
-    if (!key_len || !load(snap))
-        return PS_STORE_OK;
-    match_ctx m = {snap, fn, ctx};
-    hs_error_t e = hs_scan(snap->hs_db, key, (unsigned)key_len, 0, snap->hs_scratch, on_match, &m);
-    return e == HS_SUCCESS ? PS_STORE_OK : PS_STORE_IO;
+    return scan(snap, PS_PATTERN_DOCUMENTS, key, key_len, fn, ctx);
+}
+
+int ps_snapshot_name_patterns(ps_snapshot *snap, const char *name, size_t len,
+                              void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx)
+{
+    return scan(snap, PS_PATTERN_NAMES, name, len, fn, ctx);
 }
 
 void ps_patterns_free(ps_snapshot *snap)
 {
-    if (snap->hs_scratch)
-        hs_free_scratch(snap->hs_scratch);
-    if (snap->hs_db)
-        hs_free_database(snap->hs_db);
-    snap->hs_scratch = NULL;
-    snap->hs_db = NULL;
+    for (int kind = 0; kind < 2; kind++) {
+        ps_pattern_set *set = &snap->pattern_sets[kind];
+        if (set->scratch)
+            hs_free_scratch(set->scratch);
+        if (set->db)
+            hs_free_database(set->db);
+        set->scratch = NULL;
+        set->db = NULL;
+    }
 }

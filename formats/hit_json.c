@@ -8,21 +8,30 @@
 const char *ps_hit_kind_name(ps_hit_kind k)
 {
     switch (k) {
-    case PS_HIT_PERSON: return "person";
-    case PS_HIT_DOCUMENT: return "document";
-    case PS_HIT_RULE: return "rule";
-    default: return "unknown";
+    case PS_HIT_PERSON:
+        return "person";
+    case PS_HIT_DOCUMENT:
+        return "document";
+    case PS_HIT_RULE:
+        return "rule";
+    default:
+        return "unknown";
     }
 }
 
 const char *ps_doc_match_name(ps_doc_match m)
 {
     switch (m) {
-    case PS_DOC_NUMBER_AND_ISSUER: return "number_and_issuer";
-    case PS_DOC_NUMBER: return "number";
-    case PS_DOC_CONFUSABLE: return "confusable";
-    case PS_DOC_PATTERN: return "pattern";
-    default: return "unknown";
+    case PS_DOC_NUMBER_AND_ISSUER:
+        return "number_and_issuer";
+    case PS_DOC_NUMBER:
+        return "number";
+    case PS_DOC_CONFUSABLE:
+        return "confusable";
+    case PS_DOC_PATTERN:
+        return "pattern";
+    default:
+        return "unknown";
     }
 }
 
@@ -68,6 +77,12 @@ static void write_person(ps_buf *b, const ps_hit_person *p)
     ps_buf_printf(b, "%.3f", p->name_score);
     ps_json_key(b, &first, "traveller");
     ps_json_string(b, p->traveller_name, strlen(p->traveller_name));
+    if (p->name_pattern.len) { /* an analyst's pattern, not a listed name */
+        ps_json_key(b, &first, "pattern");
+        ps_json_string(b, p->name_pattern.ptr, p->name_pattern.len);
+        ps_buf_putc(b, '}');
+        return;
+    }
     ps_json_key(b, &first, "entry");
     ps_json_string(b, p->entry_name_text, strlen(p->entry_name_text));
     ps_json_key(b, &first, "entry_name");

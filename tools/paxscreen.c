@@ -20,10 +20,10 @@ static void usage(FILE *out)
           "  lists show --db DIR      the lists with their action, threshold, version, entries\n"
           "  lists set --db DIR LIST [--action no_board|refer|notify] [--threshold 0..1]\n"
           "                           a list's default action and person-hit threshold\n"
-          "  screen --db DIR [--stats] FILE\n"
+          "  screen --db DIR [--threads N] [--stats] FILE\n"
           "                           screen a PAXLST/EDIFACT file, JSON batch or JSON Lines\n"
-          "                           of travellers; hits as JSON Lines on stdout (document\n"
-          "                           numbers today; names are not matched yet)\n"
+          "                           of travellers (names, documents, patterns); hits as\n"
+          "                           JSON Lines on stdout\n"
           "  help                     this text\n",
           out);
 }

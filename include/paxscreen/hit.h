@@ -28,12 +28,12 @@ const char *ps_doc_match_name(ps_doc_match m); /* "number_and_issuer", "number",
 typedef struct ps_hit_document {
     uint32_t traveller_document; /* index into the traveller's documents */
     ps_doc_match match;
-    ps_str traveller_number;     /* as sent */
+    ps_str traveller_number; /* as sent */
     ps_str traveller_issuer;
-    ps_str entry_number;         /* as listed (or the pattern) */
+    ps_str entry_number; /* as listed (or the pattern) */
     ps_str entry_issuer;
     ps_str entry_type;
-    ps_str entry_status;         /* "stolen", "lost", ... */
+    ps_str entry_status; /* "stolen", "lost", ... */
 } ps_hit_document;
 
 /* How a name token of the traveller met one of the entry's. */
@@ -46,32 +46,34 @@ typedef struct ps_hit_token {
 #define PS_HIT_MAX_TOKENS 16
 
 typedef struct ps_hit_person {
-    uint32_t entry_name;        /* index into the entry's names */
+    ps_str name_pattern; /* the entry's name pattern that matched the traveller's whole
+                            normalized name (traveller_name); empty for a name match */
+    uint32_t entry_name; /* index into the entry's names */
     ps_name_type name_type;
-    double name_score;          /* 0..1, before the other evidence */
-    char traveller_name[160];   /* normalized, tokens as compared */
+    double name_score;        /* 0..1, before the other evidence */
+    char traveller_name[160]; /* normalized, tokens as compared */
     char entry_name_text[160];
     uint8_t n_tokens;
     ps_hit_token tokens[PS_HIT_MAX_TOKENS];
-    const char *birth_date;     /* "exact", "partial", "swapped", "one_day", "same_year",
-                                   "near_year", "different", or NULL when one side has none */
+    const char *birth_date; /* "exact", "partial", "swapped", "one_day", "same_year",
+                               "near_year", "different", or NULL when one side has none */
     double birth_date_score;
-    ps_date entry_birth_date;   /* the entry's date compared */
-    const char *gender;         /* "same", "different", or NULL */
-    const char *nationality;    /* "same", "different", or NULL */
+    ps_date entry_birth_date; /* the entry's date compared */
+    const char *gender;       /* "same", "different", or NULL */
+    const char *nationality;  /* "same", "different", or NULL */
 } ps_hit_person;
 
 typedef struct ps_hit {
     ps_hit_kind kind;
     ps_str list;
     ps_str entry_id;
-    uint64_t entry_version;      /* list version when the entry was last written */
-    ps_action action;            /* the entry's, else the list's default */
-    double score;                /* 0..1 */
-    double threshold;            /* the list's threshold (person hits) */
+    uint64_t entry_version; /* list version when the entry was last written */
+    ps_action action;       /* the entry's, else the list's default */
+    double score;           /* 0..1 */
+    double threshold;       /* the list's threshold (person hits) */
     const ps_traveller *traveller;
-    ps_hit_document document;    /* kind == PS_HIT_DOCUMENT */
-    ps_hit_person person;        /* kind == PS_HIT_PERSON */
+    ps_hit_document document; /* kind == PS_HIT_DOCUMENT */
+    ps_hit_person person;     /* kind == PS_HIT_PERSON */
 } ps_hit;
 
 #endif

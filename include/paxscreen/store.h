@@ -102,6 +102,12 @@ typedef struct ps_doc_ref {
 int ps_snapshot_doc_patterns(ps_snapshot *snap, const char *key, size_t key_len,
                              void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
 
+/* Calls fn for every name pattern that matches the whole of name — a traveller's normalized
+ * name, surname tokens then given-name tokens, one space between (MARTINEZ JULIO XAVIER);
+ * ref->document is the index into the entry's name_patterns, ref->issuer is empty. */
+int ps_snapshot_name_patterns(ps_snapshot *snap, const char *name, size_t len,
+                              void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
+
 /* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
  * entry number order. Returns PS_STORE_OK whether or not the key was there. */
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,

@@ -13,6 +13,7 @@ cat >"$tmp/lists.jsonl" <<'EOF'
 {"list": "wanted", "id": "W-4", "names": [{"surname": "HASSAN", "given_names": "MOHAMMED ALI", "type": "primary"}]}
 {"list": "wanted", "id": "W-5", "names": [{"surname": "KOWALCZYK", "given_names": "AGNIESZKA MARIA"}], "birth_dates": ["1990-06-15"], "gender": "F"}
 {"list": "missing", "id": "M-1", "action": "notify", "names": [{"full": "محمد عبد الله"}]}
+{"list": "targets", "id": "T-1", "action": "no_board", "name_patterns": ["(MO|MU)HAMM?[AE]D ALI( .*)?"]}
 EOF
 "$bin" lists import --db "$tmp/db" "$tmp/lists.jsonl" >/dev/null 2>&1
 check "import exits 0" test $? -eq 0
@@ -30,6 +31,8 @@ cat >"$tmp/travellers.jsonl" <<'EOF'
 {"id": "far_dob", "surname": "MARTINEZ", "given_names": "JULIO", "birth_date": "1999-07-01"}
 {"id": "surname_only", "surname": "MARTINEZ", "given_names": "ANA", "birth_date": "1971-01-01", "gender": "F"}
 {"id": "stranger", "surname": "OKONKWO", "given_names": "CHIDI", "birth_date": "1980-01-01"}
+{"id": "pattern", "surname": "Mohamed", "given_names": "Ali Hassan"}
+{"id": "pattern_no", "surname": "MOHAMED", "given_names": "ALIYEV"}
 EOF
 "$bin" screen --db "$tmp/db" "$tmp/travellers.jsonl" >"$tmp/hits" 2>"$tmp/err"
 check "screen exits 0" test $? -eq 0
@@ -53,6 +56,29 @@ check "same name, far birth date: no hit" test -z "$(person far_dob .entry_id)"
 check "same surname only: no hit" test -z "$(person surname_only .entry_id)"
 check "stranger: no hit" test -z "$(person stranger .entry_id)"
 check "threshold in person hits" test "$(person exact .threshold)" = 0.85
+
+target() { jq -r --arg t "$1" "select(.traveller_id == \$t and .list == \"targets\") | $2" "$tmp/hits"; }
+check "name pattern hits T-1" test "$(target pattern .entry_id)" = T-1
+check "the listed name hits too (W-4)" \
+  test "$(person pattern 'select(.list == "wanted") | .entry_id')" = W-4
+check "name pattern hit names the pattern" \
+  test "$(target pattern .explanation.name.pattern)" = "(MO|MU)HAMM?[AE]D ALI( .*)?"
+check "name pattern hit shows the normalized name" \
+  test "$(target pattern .explanation.name.traveller)" = "MOHAMED ALI HASSAN"
+check "name pattern hit takes the entry's action" test "$(target pattern .action)" = no_board
+check "name pattern matches the whole name only" test -z "$(target pattern_no .entry_id)"
+
+# a name pattern Hyperscan cannot compile is refused with its message, naming the field
+echo '{"list": "targets", "id": "T-2", "name_patterns": ["AB(C"]}' >"$tmp/bad.jsonl"
+"$bin" lists import --db "$tmp/db" "$tmp/bad.jsonl" >/dev/null 2>"$tmp/bad.err"
+check "bad name pattern: exit 1" test $? -eq 1
+check "bad name pattern: field named" grep -q 'name_patterns\[0\]' "$tmp/bad.err"
+
+# deleting the entry takes its pattern out of the compiled database
+echo '{"list": "targets", "id": "T-1", "deleted": true}' >"$tmp/del.jsonl"
+"$bin" lists import --db "$tmp/db" "$tmp/del.jsonl" >/dev/null 2>&1
+"$bin" screen --db "$tmp/db" "$tmp/travellers.jsonl" >"$tmp/hits" 2>/dev/null
+check "deleted pattern entry: no hit" test -z "$(target pattern .entry_id)"
 
 # every core: the same hits in the same order, whatever the number of threads
 for i in 1 2 3 4 5; do cat "$tmp/travellers.jsonl"; done >"$tmp/many.jsonl"
