@@ -1,0 +1,175 @@
+/* tests/unit/test_screen.c — screening through the public API (ps_screen_traveller) while the
+ * lists change: a snapshot keeps screening against the lists it began with while a writer
+ * deletes, adds and edits entries (names, documents, name patterns) and commits; a snapshot
+ * begun after the commit sees the change. */
+#include "paxscreen/screen.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+static char err[256];
+static ps_arena arena;
+
+typedef struct found {
+    char entries[8][32];
+    int n;
+} found;
+
+static void on_hit(void *ctx, const ps_hit *h)
+{
+    found *f = ctx;
+    if (f->n < 8)
+        snprintf(f->entries[f->n++], sizeof f->entries[0], "%.*s:%s", (int)h->entry_id.len,
+                 h->entry_id.ptr, ps_hit_kind_name(h->kind));
+}
+
+/* The hits of one traveller, "ID:kind" joined by spaces ("" when none). */
+static const char *screen(ps_snapshot *snap, const char *surname, const char *given,
+                          const char *passport)
+{
+    static char out[256];
+    ps_document doc = {.number = {passport, passport ? strlen(passport) : 0}};
+    ps_traveller t = {.id = PS_STR_LIT("t"),
+                      .surname = {surname, strlen(surname)},
+                      .given_names = {given, strlen(given)},
+                      .documents = passport ? &doc : NULL,
+                      .n_documents = passport ? 1 : 0};
+    found f = {.n = 0};
+    ps_arena_reset(&arena);
+    ck_assert_int_eq(ps_screen_traveller(snap, &t, &arena, on_hit, &f, NULL), PS_STORE_OK);
+    out[0] = '\0';
+    for (int i = 0; i < f.n; i++) {
+        if (i)
+            strcat(out, " ");
+        strcat(out, f.entries[i]);
+    }
+    return out;
+}
+
+/* What import does: an entry's line hash says whether it changed (FNV-1a here). */
+static uint64_t line_hash(const char *p)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static void apply(ps_store *s, const char *const *lines, size_t n)
+{
+    ps_store_writer *w;
+    ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+    for (size_t i = 0; i < n; i++) {
+        ps_wl_entry e;
+        ps_diag_list diags = {0};
+        ck_assert(ps_wl_entry_parse(lines[i], strlen(lines[i]), i + 1, &arena, &e, &diags));
+        ps_import_counts c = {0};
+        ck_assert_int_eq(ps_store_put(w, &e, line_hash(lines[i]), &c, err, sizeof err),
+                         PS_STORE_OK);
+    }
+    ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
+}
+
+static ps_store *fresh_store(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/ps_screen.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ps_store *s;
+    ck_assert_int_eq(ps_store_open(dir, true, &s, err, sizeof err), PS_STORE_OK);
+    ps_arena_init(&arena);
+    return s;
+}
+
+static void drop_store(ps_store *s)
+{
+    ps_store_close(s);
+    ps_arena_free(&arena);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_updates_while_screening)
+{
+    ps_store *s = fresh_store();
+    static const char *const first[] = {
+        "{\"list\":\"wanted\",\"id\":\"W-1\",\"names\":[{\"surname\":\"MARTINEZ\","
+        "\"given_names\":\"JULIO\"}]}",
+        "{\"list\":\"sltd\",\"id\":\"D-1\",\"documents\":[{\"number\":\"YY3478621\"}]}",
+    };
+    apply(s, first, 2);
+    ps_snapshot *before;
+    ck_assert_int_eq(ps_snapshot_begin(s, &before, err, sizeof err), PS_STORE_OK);
+    ck_assert_str_eq(screen(before, "MARTINES", "JULIO", NULL), "W-1:person");
+    ck_assert_str_eq(screen(before, "NOBODY", "ELSE", "YY 347 8621"), "D-1:document");
+
+    /* a writer deletes W-1, renames D-1's document, adds a pattern entry, and commits */
+    static const char *const second[] = {
+        "{\"list\":\"wanted\",\"id\":\"W-1\",\"deleted\":true}",
+        "{\"list\":\"sltd\",\"id\":\"D-1\",\"documents\":[{\"number\":\"ZZ0000001\"}]}",
+        "{\"list\":\"targets\",\"id\":\"T-1\",\"name_patterns\":[\"PETROV .*\"]}",
+        "{\"list\":\"wanted\",\"id\":\"W-2\",\"names\":[{\"surname\":\"KOWALCZYK\","
+        "\"given_names\":\"AGNIESZKA\"}]}",
+    };
+    apply(s, second, 4);
+
+    /* the snapshot begun before still screens against the lists as they were */
+    ck_assert_str_eq(screen(before, "MARTINES", "JULIO", NULL), "W-1:person");
+    ck_assert_str_eq(screen(before, "NOBODY", "ELSE", "YY3478621"), "D-1:document");
+    ck_assert_str_eq(screen(before, "PETROV", "IVAN", NULL), "");
+    ck_assert_str_eq(screen(before, "KOWALCZYK", "AGNIESZKA", NULL), "");
+
+    /* a snapshot begun after the commit sees every change */
+    ps_snapshot *after;
+    ck_assert_int_eq(ps_snapshot_begin(s, &after, err, sizeof err), PS_STORE_OK);
+    ck_assert_uint_ne(ps_snapshot_version(before), ps_snapshot_version(after));
+    ck_assert_str_eq(screen(after, "MARTINES", "JULIO", NULL), "");
+    ck_assert_str_eq(screen(after, "NOBODY", "ELSE", "YY3478621"), "");
+    ck_assert_str_eq(screen(after, "NOBODY", "ELSE", "ZZ0000001"), "D-1:document");
+    ck_assert_str_eq(screen(after, "PETROV", "IVAN", NULL), "T-1:person");
+    ck_assert_str_eq(screen(after, "KOWALCZIK", "AGNIESZKA", NULL), "W-2:person");
+    ps_snapshot_end(before);
+    ps_snapshot_end(after);
+    drop_store(s);
+}
+END_TEST
+
+START_TEST(test_name_change_moves_the_index)
+{
+    ps_store *s = fresh_store();
+    static const char *const v1[] = {
+        "{\"list\":\"wanted\",\"id\":\"W-1\",\"names\":[{\"surname\":\"SIDOROV\","
+        "\"given_names\":\"PAVEL\"}]}",
+    };
+    static const char *const v2[] = {
+        "{\"list\":\"wanted\",\"id\":\"W-1\",\"names\":[{\"surname\":\"SMIRNOV\","
+        "\"given_names\":\"PAVEL\"}]}",
+    };
+    apply(s, v1, 1);
+    apply(s, v2, 1);
+    ps_snapshot *snap;
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_str_eq(screen(snap, "SIDOROV", "PAVEL", NULL), "");
+    ck_assert_str_eq(screen(snap, "SMIRNOF", "PAVEL", NULL), "W-1:person"); /* vocabulary */
+    ps_snapshot_end(snap);
+    drop_store(s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("screen");
+    TCase *tc = tcase_create("screen");
+    tcase_add_test(tc, test_updates_while_screening);
+    tcase_add_test(tc, test_name_change_moves_the_index);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
