@@ -817,6 +817,7 @@ static double score_candidate(ps_snapshot *snap, weight_cache *wc, const travell
             if (pr.score <= top)
                 continue;
             top = pr.score;
+            best->name_pattern = PS_STR_NULL;
             best->entry_name = c->name;
             best->name_type = (ps_name_type)en.type;
             best->name_score = pr.score;
