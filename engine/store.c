@@ -261,7 +261,10 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
         free(s);
         return code;
     }
-    unsigned flags = MDB_NOTLS | (writable ? 0 : MDB_RDONLY);
+    /* A writer maps the file writable (MDB_WRITEMAP): pages are written in place rather than
+     * copied out at commit, which makes imports about a third faster. The file then has the
+     * map's apparent size (sparse; du shows what it holds). */
+    unsigned flags = MDB_NOTLS | (writable ? MDB_WRITEMAP : MDB_RDONLY);
     rc = mdb_env_open(s->env, dir, flags, 0664);
     if (rc != 0) {
         int code =
