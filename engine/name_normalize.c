@@ -25,9 +25,9 @@
  * surname 何), GEN (a Chinese syllable, a Japanese given name), MAJ (a Scandinavian given
  * name), LORD and HERR (English and German surnames). SHEIKH, SHAIKH, HAJI and HAJJI are
  * common surnames and given-name parts as well as honorifics: they are kept and flagged as
- * particles, with AL EL UL BIN BINT BINTI IBN BEN ABU ABD VAN VON DER DEN DE DEL DELLA DELA
- * DA DAS DOS DI DU LA LE LO MAC MC O ST SAINT TER TEN Y, and BN BNT ABN ABW (بن بنت ابن أبو as
- * ICU romanizes them). A one-letter token is an initial.
+ * particles, with AL EL UL BIN BINT BINTI IBN BEN ABU ABOU ABO ABD VAN VON ZU ZUR DER DEN DE
+ * DEL DELLA DELA DA DAS DOS DI DU LA LE LO MAC MC O ST SAINT TER TEN Y, and BN BNT ABN ABW (بن بنت
+ * ابن أبو as ICU romanizes them). A one-letter token is an initial.
  *
  * Limits: the first 1024 UTF-16 units of a non-ASCII input are read, and at most 768 bytes of
  * raw letters are kept before titles are removed; then PS_NAME_MAX_TOKENS tokens and
@@ -262,7 +262,8 @@ static const ps_word ps_words[] = {
     {"TER", PS_WORD_PARTICLE},    {"TEN", PS_WORD_PARTICLE},    {"Y", PS_WORD_PARTICLE},
     {"SHEIKH", PS_WORD_PARTICLE}, {"SHAIKH", PS_WORD_PARTICLE}, {"HAJI", PS_WORD_PARTICLE},
     {"HAJJI", PS_WORD_PARTICLE},  {"BN", PS_WORD_PARTICLE},     {"BNT", PS_WORD_PARTICLE},
-    {"ABN", PS_WORD_PARTICLE},    {"ABW", PS_WORD_PARTICLE},
+    {"ABN", PS_WORD_PARTICLE},    {"ABW", PS_WORD_PARTICLE},    {"ABOU", PS_WORD_PARTICLE},
+    {"ABO", PS_WORD_PARTICLE},    {"ZU", PS_WORD_PARTICLE},     {"ZUR", PS_WORD_PARTICLE},
 };
 
 #define PS_N_WORDS (sizeof ps_words / sizeof ps_words[0])

@@ -139,29 +139,35 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
         return 1.0;
     if (n == 1 || m == 1) /* an initial stands for a name that starts with it */
         return a[0] == b[0] ? 0.8 : 0;
-    /* Same skeleton or outline: the shorter the skeleton, the less it proves (MAHMOUD and
-     * MOHAMMED share MHMD). */
-    /* The reading of a short token (XU and HSU; ZHOU and CHOU): a reading with vowels (LI and
-     * LE: LA) proves too little in a token of fewer than four letters. */
+    /* Sound: same skeleton, outline or reading — the shorter the skeleton, the less it proves
+     * (MAHMOUD and MOHAMMED share MHMD). The reading of a short token (XU and HSU; ZHOU and
+     * CHOU) counts, but a reading with vowels (LI and LE: LA) proves too little in a token of
+     * fewer than four letters. */
     bool same_reading =
         key_eq(ka->r, ka->rl, kb->r, kb->rl) && (!memchr(ka->r, 'A', ka->rl) || (n >= 4 && m >= 4));
+    double sound = 0;
     if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl) ||
         same_reading) {
         double jw = jaro_winkler(a, n, b, m);
         size_t consonants = ka->sl > 1 ? ka->sl - 1u : 0;
         double s = consonants >= 4 ? 0.9 : consonants == 3 ? 0.87 : 0.84;
-        return jw >= 0.8 ? s : s - 0.06;
+        sound = jw >= 0.8 ? s : s - 0.06;
     }
+    /* Spelling: one or two edits (KHOURY and KHOURI are one letter apart as well as alike) */
     size_t longest = n > m ? n : m, shortest = n < m ? n : m;
     if (longest - shortest > 2) /* more than two edits apart, and Jaro-Winkler agrees */
-        return 0;
+        return sound;
     size_t d = osa_distance(a, n, b, m);
+    double spelling = 0;
     if (d == 1 && longest >= 4) /* in a short name one letter may make another (WANG, YANG) */
-        return longest >= 6 ? 0.9 : longest == 5 ? 0.87 : 0.84;
-    if (d == 2 && longest >= 7)
-        return 0.82;
-    double jw = jaro_winkler(a, n, b, m);
-    return jw >= 0.9 ? jw * 0.92 : 0;
+        spelling = longest >= 6 ? 0.9 : longest == 5 ? 0.87 : 0.84;
+    else if (d == 2 && longest >= 7)
+        spelling = 0.82;
+    else if (!sound) {
+        double jw = jaro_winkler(a, n, b, m);
+        spelling = jw >= 0.9 ? jw * 0.92 : 0;
+    }
+    return spelling > sound ? spelling : sound;
 }
 
 /* ---- token rarity ---- */
@@ -642,10 +648,10 @@ static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
  * at least three letters follow it; 0 otherwise. */
 static size_t particle_prefix(const char *p, size_t len)
 {
-    static const char *const particles[] = {"VANDER", "VANDEN", "ABDUL", "ABDEL", "BINT", "DELA",
-                                            "ABD",    "ABU",    "BIN",   "IBN",   "VAN",  "VON",
-                                            "DEL",    "AL",     "EL",    "UL",    "DE",   "DA",
-                                            "DI",     "DU",     "LA",    "LE",    "MC",   "MAC"};
+    static const char *const particles[] = {
+        "VANDER", "VANDEN", "ABDUL", "ABDEL", "ABOU", "BINT", "DELA", "ABD", "ABU",
+        "BIN",    "BEN",    "IBN",   "VAN",   "VON",  "DEL",  "AL",   "EL",  "UL",
+        "DE",     "DA",     "DI",    "DU",    "LA",   "LE",   "MC",   "MAC"};
     for (size_t i = 0; i < sizeof particles / sizeof particles[0]; i++) {
         size_t n = strlen(particles[i]);
         if (len >= n + 3 && memcmp(p, particles[i], n) == 0)
