@@ -1,6 +1,6 @@
 /* formats/contrl.c — the CONTRL acknowledgement of one received interchange (accepted or
  * rejected with a reason) and the mapping from the EDIFACT reader's diag kinds to CONTRL error
- * codes. Writes through the segment writer of cusres.c; owns no state.
+ * codes. Writes through the segment writer of edifact_writer.c; owns no state.
  *
  * Where each fact comes from:
  * - UCI layout: 0020 interchange control reference, S002 interchange sender (0004 : 0007),
@@ -156,29 +156,6 @@ static int check_params(const ps_edi_interchange *received, const ps_contrl_para
     return PS_EDI_WRITE_OK;
 }
 
-static void write_party(ps_edi_writer *w, const char *id, const char *qualifier)
-{
-    ps_edi_write_element(w, id, PS_EDI_CSTR);
-    ps_edi_write_component(w, qualifier, PS_EDI_CSTR);
-}
-
-static void write_unb(ps_edi_writer *w, const ps_edi_interchange *rcv, const char *syntax_id,
-                      const char *control_ref, const ps_date *now)
-{
-    char date[16], tm[16];
-    snprintf(date, sizeof date, "%02d%02u%02u", now->year % 100, now->month, now->day);
-    snprintf(tm, sizeof tm, "%02u%02u", now->hour, now->minute);
-    ps_edi_write_tag(w, "UNB");
-    ps_edi_write_element(w, syntax_id, PS_EDI_CSTR);
-    ps_edi_write_component(w, rcv->syntax_version[0] ? rcv->syntax_version : "4", PS_EDI_CSTR);
-    write_party(w, rcv->recipient, rcv->recipient_qualifier); /* back to the sender */
-    write_party(w, rcv->sender, rcv->sender_qualifier);
-    ps_edi_write_element(w, date, PS_EDI_CSTR);
-    ps_edi_write_component(w, tm, PS_EDI_CSTR);
-    ps_edi_write_element(w, control_ref, PS_EDI_CSTR);
-    ps_edi_write_end(w);
-}
-
 static void write_unh(ps_edi_writer *w, const ps_edi_interchange *rcv, const char *message_ref)
 {
     bool v4 = strcmp(rcv->syntax_version, "4") == 0;
@@ -199,8 +176,8 @@ static void write_uci(ps_edi_writer *w, const ps_edi_interchange *rcv, const ps_
     bool rejected = p->action == PS_CONTRL_REJECTED;
     ps_edi_write_tag(w, "UCI");
     ps_edi_write_element(w, rcv->control_ref, PS_EDI_CSTR);
-    write_party(w, rcv->sender, rcv->sender_qualifier); /* the subject interchange's own */
-    write_party(w, rcv->recipient, rcv->recipient_qualifier);
+    ps_edi_write_party(w, rcv->sender, rcv->sender_qualifier); /* the subject interchange's own */
+    ps_edi_write_party(w, rcv->recipient, rcv->recipient_qualifier);
     ps_edi_write_element(w, action, PS_EDI_CSTR);
     ps_edi_write_element(w, rejected ? error : NULL, PS_EDI_CSTR);
     ps_edi_write_element(w, rejected ? p->reason.segment : NULL, PS_EDI_CSTR);
@@ -229,7 +206,7 @@ int ps_contrl_write(ps_buf *out, const ps_edi_interchange *received, const ps_co
     ps_edi_writer w;
     ps_edi_writer_init(&w, out, &received->syntax, cs, part);
     ps_edi_write_una(&w);
-    write_unb(&w, received, syntax_id, params->control_ref, &params->now);
+    ps_edi_write_unb(&w, received, syntax_id, params->control_ref, &params->now, false);
     w.segments = 0;
     write_unh(&w, received, params->message_ref);
     write_uci(&w, received, params);

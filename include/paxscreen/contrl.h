@@ -3,7 +3,7 @@
  * an error code (0085) and the service segment it is about (0013), written as EDIFACT bytes
  * into a ps_buf. Also the mapping from the EDIFACT reader's diagnostics to those codes.
  *
- * Pure like the CUSRES writer (cusres.h, whose segment writer it uses): the caller passes
+ * Pure like the segment writer it uses (edifact_writer.h): the caller passes
  * our control and message references and the time to stamp. The CONTRL interchange goes back
  * to the sender (UNB sender and recipient swapped), in the received interchange's syntax
  * identifier and service characters; its UCI names the received interchange as it was sent:
@@ -11,7 +11,7 @@
 #ifndef PAXSCREEN_CONTRL_H
 #define PAXSCREEN_CONTRL_H
 
-#include "paxscreen/cusres.h"
+#include "paxscreen/edifact_writer.h"
 
 /* 0083 action codes used here. */
 typedef enum ps_contrl_action {

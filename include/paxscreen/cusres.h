@@ -1,6 +1,6 @@
 /* paxscreen/cusres.h — the interactive API answer: a CUSRES response to a PAXLST message,
  * one board / no-board verdict per traveller (paxlst.md §4), written as EDIFACT bytes into a
- * ps_buf. Also the small EDIFACT segment writer the CUSRES and CONTRL writers share.
+ * ps_buf through the segment writer (paxscreen/edifact_writer.h).
  *
  * Pure: the writer reads no clock and keeps no state between calls; the caller passes the
  * interchange and message references and the time to stamp, so the same inputs always give
@@ -11,46 +11,8 @@
 #ifndef PAXSCREEN_CUSRES_H
 #define PAXSCREEN_CUSRES_H
 
-#include "paxscreen/edifact.h"
+#include "paxscreen/edifact_writer.h"
 #include "paxscreen/paxlst.h"
-
-/* Error codes of the writers (cusres.h and contrl.h); 0 is success. */
-enum {
-    PS_EDI_WRITE_OK = 0,
-    PS_EDI_WRITE_INVALID = 1, /* an argument cannot be written (err names it) */
-};
-
-/* ---- the segment writer ---- */
-
-typedef struct ps_edi_writer {
-    ps_buf *out;
-    ps_edi_syntax syntax;   /* the service characters written in UNA and used for escaping */
-    ps_edi_charset charset; /* repertoire data values are written in */
-    uint8_t charset_part;   /* ISO 8859 part when charset == PS_CHARSET_8859 */
-    const uint16_t *table;  /* 8859 byte (0x80..0xFF) -> code point, or NULL */
-    uint32_t segments;      /* segments ended since the counter was last set to 0 */
-    uint32_t substituted;   /* characters written as '?' or upper-cased: not representable */
-    /* separators held back until a non-empty value follows (trailing empties are cut) */
-    uint32_t pending_elements, pending_components;
-} ps_edi_writer;
-
-/* syntax NULL = the ISO 9735 defaults :+.? ' ; a syntax without a release character is
- * replaced by the defaults too, since data could not be escaped. */
-void ps_edi_writer_init(ps_edi_writer *w, ps_buf *out, const ps_edi_syntax *syntax,
-                        ps_edi_charset charset, uint8_t charset_part);
-void ps_edi_write_una(ps_edi_writer *w);                  /* "UNA" + the six characters */
-void ps_edi_write_tag(ps_edi_writer *w, const char *tag); /* starts a segment */
-/* Starts the next data element with this value (its first component); p may be NULL for an
- * empty value, len PS_EDI_CSTR means strlen(p). */
-#define PS_EDI_CSTR ((size_t)-1)
-void ps_edi_write_element(ps_edi_writer *w, const char *p, size_t len);
-/* The next component of the current element. */
-void ps_edi_write_component(ps_edi_writer *w, const char *p, size_t len);
-void ps_edi_write_end(ps_edi_writer *w); /* the segment terminator; counts the segment */
-
-/* The syntax identifier a writer answers in: the received one when the reader knows it (its
- * character set in *cs, *part), else "UNOA" — a set every partner reads. */
-const char *ps_edi_answer_syntax(const char *received_id, ps_edi_charset *cs, uint8_t *part);
 
 /* ---- CUSRES ---- */
 
