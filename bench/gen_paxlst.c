@@ -12,29 +12,13 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "bench_prng.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- PRNG (splitmix64) ---------------------------------------------------------------- */
-
-static uint64_t rng_state;
-
-static uint64_t rnd64(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). n > 0; the tiny modulo bias is irrelevant here. */
-static unsigned rnd(unsigned n)
-{
-    return (unsigned)(rnd64() % n);
-}
 
 /* True with probability pct/100. */
 static bool chance(unsigned pct)
