@@ -112,8 +112,8 @@ START_TEST(test_updates_while_screening)
         "{\"list\":\"wanted\",\"id\":\"W-1\",\"deleted\":true}",
         "{\"list\":\"sltd\",\"id\":\"D-1\",\"documents\":[{\"number\":\"ZZ0000001\"}]}",
         "{\"list\":\"targets\",\"id\":\"T-1\",\"name_patterns\":[\"PETROV .*\"]}",
-        "{\"list\":\"wanted\",\"id\":\"W-2\",\"names\":[{\"surname\":\"KOWALCZYK\","
-        "\"given_names\":\"AGNIESZKA\"}]}",
+        ("{\"list\":\"wanted\",\"id\":\"W-2\",\"names\":[{\"surname\":\"KOWALCZYK\","
+         "\"given_names\":\"AGNIESZKA\"}]}"),
     };
     apply(s, second, 4);
 
