@@ -1,0 +1,118 @@
+/* ingest/router.c — which endpoint a request is for: method and request target (path and
+ * query, as the client sent them) to a route with the roles it needs, its {id} and its query
+ * parameters. Pure: no I/O, no allocation, so it is fuzzed on its own (fuzz_router). */
+#include "paxscreend.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* A decimal u64 of 1..20 digits without sign or leading '+'. */
+static bool parse_u64(const char *p, size_t n, uint64_t *out)
+{
+    if (n == 0 || n > 20)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        uint64_t d = (uint64_t)(p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+static bool path_is(const char *p, size_t n, const char *lit)
+{
+    return strlen(lit) == n && memcmp(p, lit, n) == 0;
+}
+
+/* Reads since= and limit= from the query; other parameters are ignored. */
+static int parse_query(const char *q, size_t n, ps_route *out, char *err, size_t errlen)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t end = i;
+        while (end < n && q[end] != '&')
+            end++;
+        const char *eq = memchr(q + i, '=', end - i);
+        if (eq) {
+            size_t kl = (size_t)(eq - (q + i));
+            const char *val = eq + 1;
+            size_t vl = (size_t)(q + end - val);
+            if (kl == 5 && memcmp(q + i, "since", 5) == 0) {
+                if (!parse_u64(val, vl, &out->since))
+                    return fail(err, errlen, 400, "query: since must be a cursor (0 or more)");
+            } else if (kl == 5 && memcmp(q + i, "limit", 5) == 0) {
+                if (!parse_u64(val, vl, &out->limit) || out->limit == 0)
+                    return fail(err, errlen, 400, "query: limit must be a positive integer");
+            }
+        }
+        i = end + 1;
+    }
+    return 0;
+}
+
+int ps_route_match(const char *method, const char *target, size_t len, ps_route *out, char *err,
+                   size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->name = "-";
+    if (len == 0 || target[0] != '/')
+        return fail(err, errlen, 400, "request target: expected a path starting with /");
+    const char *q = memchr(target, '?', len);
+    size_t plen = q ? (size_t)(q - target) : len;
+    const char *query = q ? q + 1 : "";
+    size_t qlen = q ? len - plen - 1 : 0;
+    bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
+    const char *allow = NULL;
+
+    if (path_is(target, plen, "/healthz")) {
+        out->kind = PS_R_HEALTHZ, out->name = "healthz", allow = "GET";
+    } else if (path_is(target, plen, "/metrics")) {
+        out->kind = PS_R_METRICS, out->name = "metrics", allow = "GET";
+    } else if (path_is(target, plen, "/v1/screen")) {
+        out->kind = PS_R_SCREEN, out->name = "screen", allow = "POST";
+        out->need = PS_AUTH_SYSTEM, out->has_body = true;
+    } else if (path_is(target, plen, "/v1/batches")) {
+        out->kind = PS_R_BATCHES, out->name = "batches", allow = "POST";
+        out->need = PS_AUTH_CARRIER, out->has_body = true;
+    } else if (path_is(target, plen, "/v1/paxlst")) {
+        out->kind = PS_R_PAXLST, out->name = "paxlst", allow = "POST";
+        out->need = PS_AUTH_CARRIER, out->has_body = true;
+    } else if (plen > 12 && memcmp(target, "/v1/batches/", 12) == 0) {
+        out->kind = PS_R_BATCH_GET, out->name = "batch_get", allow = "GET";
+        out->need = PS_AUTH_CARRIER | PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
+        if (!parse_u64(target + 12, plen - 12, &out->id) || out->id == 0)
+            return fail(err, errlen, 404, "path: no batch \"%.*s\" (ids are positive integers)",
+                        (int)(plen - 12 > 40 ? 40 : plen - 12), target + 12);
+    } else if (path_is(target, plen, "/v1/hits")) {
+        out->kind = PS_R_HITS, out->name = "hits", allow = "GET";
+        out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
+    } else if (path_is(target, plen, "/v1/hits/stream")) {
+        out->kind = PS_R_HITS_STREAM, out->name = "hits_stream", allow = "GET";
+        out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
+    } else {
+        return fail(err, errlen, 404, "path: no such endpoint");
+    }
+    out->allow = allow;
+    bool method_ok = (strcmp(allow, "GET") == 0 && get) || (strcmp(allow, "POST") == 0 && post);
+    if (!method_ok)
+        return fail(err, errlen, 405, "method: %s is not allowed here (allowed: %s)", method,
+                    allow);
+    return parse_query(query, qlen, out, err, errlen);
+}
