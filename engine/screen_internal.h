@@ -10,8 +10,11 @@ int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scra
 int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
                       void *ctx, ps_screen_counts *counts);
 
+/* seen: the traveller's name hits so far (ps_screen_already_hit): an entry hit by name is not
+ * reported again by its name pattern. */
 int ps_screen_name_patterns(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
-                            ps_hit_fn fn, void *ctx, ps_screen_counts *counts);
+                            const void *seen, ps_hit_fn fn, void *ctx, ps_screen_counts *counts);
+bool ps_screen_already_hit(const void *seen, const ps_hit *h);
 
 /* Sets h->threshold from the entry's list, and h->action from it when the entry names none. */
 void ps_screen_list_defaults(ps_snapshot *snap, ps_str list, ps_hit *h);

@@ -2,7 +2,8 @@
  * against a traveller's normalized name: surname tokens then given-name tokens, one space
  * between, each reading of the name in turn (MUELLER HANS and MULLER HANS). A pattern is an
  * analyst's deliberate "anyone named so": its hit scores 1.0 whatever the other evidence, once
- * per entry and pattern, and names the pattern in its explanation. */
+ * per entry — not when the entry's listed name hit the traveller already — and names the
+ * pattern in its explanation. */
 #include "name_keys.h"
 #include "screen_internal.h"
 
@@ -46,7 +47,7 @@ static size_t join_form(const ps_nf_form *f, char *out, size_t cap)
 }
 
 int ps_screen_name_patterns(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
-                            ps_hit_fn fn, void *ctx, ps_screen_counts *counts)
+                            const void *seen, ps_hit_fn fn, void *ctx, ps_screen_counts *counts)
 {
     if (!t->surname.len && !t->given_names.len)
         return PS_STORE_OK;
@@ -83,6 +84,8 @@ int ps_screen_name_patterns(ps_snapshot *snap, const ps_traveller *t, ps_arena *
         h.person.name_score = 1.0;
         memcpy(h.person.traveller_name, joined[m.form[i]], sizeof h.person.traveller_name);
         ps_screen_list_defaults(snap, e.list, &h);
+        if (ps_screen_already_hit(seen, &h))
+            continue; /* the entry's listed name found the traveller already */
         fn(ctx, &h);
         if (counts)
             counts->hits++;

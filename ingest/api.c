@@ -322,6 +322,9 @@ void ps_api_run(ps_worker_ctx *w, ps_job *job)
     case PS_R_HITS:
         hits_page(w, job);
         break;
+    case PS_R_IAPI:
+        ps_api_iapi(w, job);
+        break;
     default:
         answer(w, job, ps_reply_error(404, "path: no such endpoint"));
         break;

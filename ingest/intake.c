@@ -261,13 +261,18 @@ void ps_intake_submit(ps_worker_ctx *w, ps_job *job)
                   "\"travellers\":%llu,\"warnings\":%u}",
                   (unsigned long long)id, (unsigned long long)travellers, warnings);
     ps_api_post(w, job); /* the client has its answer; screening follows in the background */
+    ps_intake_queue(srv, id);
+}
+
+void ps_intake_queue(ps_server *srv, uint64_t batch_id)
+{
     if (srv->cfg->intake_only)
         return;
     ps_job *screen = calloc(1, sizeof *screen);
     if (!screen)
         abort();
     screen->kind = PS_JOB_SCREEN;
-    screen->batch_id = id;
+    screen->batch_id = batch_id;
     if (!ps_workers_submit(srv->workers, screen, true))
         free(screen); /* stopping: the batch stays 'received' and is screened at the next start */
 }

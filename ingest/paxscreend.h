@@ -97,6 +97,7 @@ typedef enum ps_route_kind {
     PS_R_BATCH_GET,
     PS_R_HITS,
     PS_R_HITS_STREAM,
+    PS_R_IAPI,
 } ps_route_kind;
 
 typedef struct ps_route {
@@ -254,5 +255,8 @@ void ps_api_post(ps_worker_ctx *w, ps_job *job);
 void ps_api_diag_error(ps_buf *b, const char *what, const ps_diag_list *diags);
 void ps_intake_submit(ps_worker_ctx *w, ps_job *job);       /* POST /v1/batches, /v1/paxlst */
 void ps_intake_screen(ps_worker_ctx *w, uint64_t batch_id); /* screen a recorded batch */
+/* Queues a recorded batch for screening in the background (not with intake_only). */
+void ps_intake_queue(ps_server *srv, uint64_t batch_id);
+void ps_api_iapi(ps_worker_ctx *w, ps_job *job); /* POST /v1/iapi (api_iapi.c) */
 
 #endif

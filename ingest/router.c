@@ -100,6 +100,9 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
         if (!parse_u64(target + 12, plen - 12, &out->id) || out->id == 0)
             return fail(err, errlen, 404, "path: no batch \"%.*s\" (ids are positive integers)",
                         (int)(plen - 12 > 40 ? 40 : plen - 12), target + 12);
+    } else if (path_is(target, plen, "/v1/iapi")) {
+        out->kind = PS_R_IAPI, out->name = "iapi", allow = "POST";
+        out->need = PS_AUTH_CARRIER, out->has_body = true;
     } else if (path_is(target, plen, "/v1/hits")) {
         out->kind = PS_R_HITS, out->name = "hits", allow = "GET";
         out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;

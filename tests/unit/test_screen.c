@@ -160,12 +160,32 @@ START_TEST(test_name_change_moves_the_index)
 }
 END_TEST
 
+START_TEST(test_name_and_pattern_hit_once)
+{
+    ps_store *s = fresh_store();
+    static const char *const lines[] = {
+        ("{\"list\":\"wanted\",\"id\":\"Z-1\",\"names\":[{\"surname\":\"ZAKHAROV\","
+         "\"given_names\":\"DMITRI\"}],\"name_patterns\":[\"ZA[CK]H?AROV( .*)?\"]}"),
+    };
+    apply(s, lines, 1);
+    ps_snapshot *snap;
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    /* the listed name and the pattern both fit: one hit, not two with the same hit id */
+    ck_assert_str_eq(screen(snap, "ZACHAROV", "DMITRI", NULL), "Z-1:person");
+    /* only the pattern fits */
+    ck_assert_str_eq(screen(snap, "ZAKAROV", "PAVEL", NULL), "Z-1:person");
+    ps_snapshot_end(snap);
+    drop_store(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("screen");
     TCase *tc = tcase_create("screen");
     tcase_add_test(tc, test_updates_while_screening);
     tcase_add_test(tc, test_name_change_moves_the_index);
+    tcase_add_test(tc, test_name_and_pattern_hit_once);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
