@@ -44,8 +44,8 @@
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
 /* 4: birth year in name refs; 5: document patterns; 6: need masks in name refs, the token
- * vocabulary and name patterns */
-#define STORE_LAYOUT      6u
+ * vocabulary and name patterns; 7: targeting rules */
+#define STORE_LAYOUT      7u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -184,6 +184,8 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"name_vocab", MDB_DUPSORT, &s->name_vocab},
         {"patterns", 0, &s->patterns},
         {"name_patterns", 0, &s->name_patterns},
+        {"rules", 0, &s->rules},
+        {"rule_patterns", 0, &s->rule_patterns},
     };
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);

@@ -11,6 +11,7 @@ struct ps_store {
     MDB_env *env;
     MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, patterns,
         name_patterns;
+    MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };

@@ -104,6 +104,29 @@ static void write_person(ps_buf *b, const ps_hit_person *p)
     ps_buf_puts(b, "]}");
 }
 
+static void write_rule(ps_buf *b, const ps_hit_rule *r)
+{
+    bool first = true;
+    ps_buf_putc(b, '{');
+    ps_json_key(b, &first, "id");
+    ps_json_string(b, r->id.ptr, r->id.len);
+    ps_json_key(b, &first, "name");
+    ps_json_string(b, r->name.ptr, r->name.len);
+    ps_json_key(b, &first, "matched");
+    ps_buf_putc(b, '[');
+    for (uint32_t i = 0; i < r->n_matched; i++) {
+        const ps_hit_rule_match *m = &r->matched[i];
+        if (i)
+            ps_buf_putc(b, ',');
+        ps_buf_puts(b, "{\"field\":");
+        ps_json_string(b, m->field, strlen(m->field));
+        ps_buf_puts(b, ",\"pattern\":");
+        ps_json_string(b, m->pattern.ptr, m->pattern.len);
+        ps_buf_putc(b, '}');
+    }
+    ps_buf_puts(b, "]}");
+}
+
 void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
 {
     const ps_traveller *t = h->traveller;
@@ -133,6 +156,10 @@ void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
     if (h->kind == PS_HIT_DOCUMENT) {
         ps_json_key(b, &f2, "document");
         write_document(b, &h->document);
+    }
+    if (h->kind == PS_HIT_RULE) {
+        ps_json_key(b, &f2, "rule");
+        write_rule(b, &h->rule);
     }
     if (h->kind == PS_HIT_PERSON) {
         const ps_hit_person *p = &h->person;

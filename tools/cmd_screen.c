@@ -24,18 +24,20 @@ typedef struct screen_run {
     int store_error;
 } screen_run;
 
-static void screen_batch(screen_run *run, const ps_traveller *t, uint32_t n, ps_str batch_id)
+static void screen_batch(screen_run *run, const ps_traveller *t, uint32_t n,
+                         const ps_flight_leg *flight, ps_str batch_id)
 {
     if (run->store_error)
         return;
-    run->store_error = ps_screen_pool_run(run->pool, t, n, batch_id, stdout);
+    run->store_error = ps_screen_pool_run(run->pool, t, n, flight, batch_id, stdout);
 }
 
 static void on_message(void *ctx, const ps_paxlst_message *m)
 {
     char id[128];
     int n = snprintf(id, sizeof id, "%s/%s/%s", m->sender, m->control_ref, m->message_ref);
-    screen_batch(ctx, m->travellers, m->n_travellers, (ps_str){ id, n > 0 ? (size_t)n : 0 });
+    screen_batch(ctx, m->travellers, m->n_travellers, m->n_legs ? &m->legs[0] : NULL,
+                 (ps_str){id, n > 0 ? (size_t)n : 0});
 }
 
 static void report_diags(const char *path, const ps_diag_list *l)
@@ -65,8 +67,7 @@ int ps_cmd_screen(int argc, char **argv)
             threads = strtol(argv[++i], &end, 10);
             if (*end || threads < 1 || threads > 256)
                 return usage();
-        }
-        else if (strcmp(argv[i], "--stats") == 0)
+        } else if (strcmp(argv[i], "--stats") == 0)
             stats = true;
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return usage();
@@ -88,8 +89,7 @@ int ps_cmd_screen(int argc, char **argv)
     }
     if (threads < 1)
         threads = 1;
-    if (ps_screen_pool_open(store, (uint32_t)threads, &run.pool, err, sizeof err) !=
-        PS_STORE_OK) {
+    if (ps_screen_pool_open(store, (uint32_t)threads, &run.pool, err, sizeof err) != PS_STORE_OK) {
         fprintf(stderr, "paxscreen screen: %s: %s\n", db, err);
         ps_store_close(store);
         return 3;
@@ -115,9 +115,10 @@ int ps_cmd_screen(int argc, char **argv)
         ps_json_batch_parse(in.data, in.len, &arena, &batch, &diags);
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;
-        screen_batch(&run, batch.travellers, batch.n_travellers, (ps_str){ base, strlen(base) });
+        screen_batch(&run, batch.travellers, batch.n_travellers,
+                     batch.has_flight ? &batch.flight : NULL, (ps_str){base, strlen(base)});
     } else {
-        ps_paxlst_callbacks cb = { on_message, NULL, &run };
+        ps_paxlst_callbacks cb = {on_message, NULL, &run};
         ps_paxlst_read(in.data, in.len, &cb, &diags, NULL);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

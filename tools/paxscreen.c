@@ -24,6 +24,15 @@ static void usage(FILE *out)
           "                           screen a PAXLST/EDIFACT file, JSON batch or JSON Lines\n"
           "                           of travellers (names, documents, patterns); hits as\n"
           "                           JSON Lines on stdout\n"
+          "  rules put --db DIR FILE.jsonl\n"
+          "                           add or replace targeting rules (upsert by id; FILE may\n"
+          "                           be - for stdin); bad lines are reported and skipped (exit\n"
+          "                           1), the rest land; prints a JSON summary\n"
+          "  rules list --db DIR      the targeting rules as a JSON array\n"
+          "  rules delete --db DIR ID remove a targeting rule (exit 1 when there is none)\n"
+          "  rules screen --db DIR [--now YYYY-MM-DDTHH:MM] FILE\n"
+          "                           screen a JSON batch or JSON Lines of travellers with the\n"
+          "                           targeting rules alone; hits as JSON Lines on stdout\n"
           "  help                     this text\n",
           out);
 }
@@ -41,6 +50,8 @@ int main(int argc, char **argv)
         return ps_cmd_lists(argc - 1, argv + 1);
     if (strcmp(cmd, "screen") == 0)
         return ps_cmd_screen(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return ps_cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

@@ -1,23 +1,28 @@
-/* tools/screen_pool.c — screening a batch of travellers on every core for `paxscreen screen`.
+/* tools/screen_pool.c — screening a batch of travellers on every core for `paxscreen screen`:
+ * the lists (ps_screen_traveller), then the targeting rules (ps_rules_screen) of the same
+ * snapshot, against the batch's flight and the time the batch is screened.
  *
- * N workers (the calling thread is worker 0) each hold their own store snapshot, scratch
- * memory and output buffer. All N snapshots are opened at the same committed version, so a run
- * sees one consistent state of the lists however the work is split. A batch is cut into N
+ * N workers (the calling thread is worker 0) each hold their own store and rules snapshots,
+ * scratch memory and output buffer. All N snapshots are opened at the same committed version, so a
+ * run sees one consistent state of the lists however the work is split. A batch is cut into N
  * contiguous slices; after every worker is done, their outputs are written in slice order, so
  * hits come out in traveller order whatever the number of threads. */
 #include "screen_pool.h"
 
 #include "paxscreen/record_json.h"
+#include "paxscreen/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct worker {
     ps_screen_pool *pool;
     uint32_t index;
     pthread_t thread;
     ps_snapshot *snap;
+    ps_rules_snapshot *rules;
     ps_arena scratch;
     ps_buf out;
     ps_screen_counts counts;
@@ -36,6 +41,9 @@ struct ps_screen_pool {
     const ps_traveller *travellers;
     uint32_t n_travellers;
     ps_str batch_id;
+    const ps_flight_leg *flight; /* NULL when the batch names none */
+    int64_t now;                 /* UTC seconds: which rules are in force */
+    ps_rules_cache *rules_cache; /* compiled rule sets shared by the workers' snapshots */
 };
 
 static void on_hit(void *ctx, const ps_hit *h)
@@ -52,8 +60,11 @@ static void screen_slice(worker *w)
     uint32_t from = w->index * per;
     uint32_t to = from + per < p->n_travellers ? from + per : p->n_travellers;
     for (uint32_t i = from; i < to && !w->error; i++) {
-        int rc = ps_screen_traveller(w->snap, &p->travellers[i], &w->scratch, on_hit, w,
-                                     &w->counts);
+        int rc =
+            ps_screen_traveller(w->snap, &p->travellers[i], &w->scratch, on_hit, w, &w->counts);
+        if (rc == PS_STORE_OK)
+            rc = ps_rules_screen(w->rules, &p->travellers[i], p->flight, p->now, on_hit, w,
+                                 &w->counts);
         if (rc != PS_STORE_OK)
             w->error = rc;
         ps_arena_reset(&w->scratch);
@@ -82,12 +93,18 @@ static void *worker_main(void *arg)
     }
 }
 
+static void close_snapshot(worker *w)
+{
+    ps_rules_snapshot_end(w->rules); /* before the store snapshot it reads from */
+    ps_snapshot_end(w->snap);
+    w->rules = NULL;
+    w->snap = NULL;
+}
+
 static void close_snapshots(ps_screen_pool *p)
 {
-    for (uint32_t i = 0; i < p->n; i++) {
-        ps_snapshot_end(p->workers[i].snap);
-        p->workers[i].snap = NULL;
-    }
+    for (uint32_t i = 0; i < p->n; i++)
+        close_snapshot(&p->workers[i]);
 }
 
 /* Opens one snapshot per worker, all at one version (retrying while a writer commits). */
@@ -101,8 +118,16 @@ static int open_snapshots(ps_screen_pool *p, ps_store *store, char *err, size_t 
                 close_snapshots(p);
                 return rc;
             }
-            same = same &&
-                   ps_snapshot_version(p->workers[i].snap) == ps_snapshot_version(p->workers[0].snap);
+            same = same && ps_snapshot_version(p->workers[i].snap) ==
+                               ps_snapshot_version(p->workers[0].snap);
+        }
+        for (uint32_t i = 0; i < p->n && same; i++) {
+            int rc = ps_rules_snapshot_begin(p->workers[i].snap, p->rules_cache,
+                                             &p->workers[i].rules, err, errlen);
+            if (rc != PS_STORE_OK) {
+                close_snapshots(p);
+                return rc;
+            }
         }
         if (same)
             return PS_STORE_OK;
@@ -130,6 +155,12 @@ int ps_screen_pool_open(ps_store *store, uint32_t threads, ps_screen_pool **out,
     }
     p->n = threads;
     p->workers = ws;
+    if (ps_rules_cache_new(&p->rules_cache) != PS_STORE_OK) {
+        free(ws);
+        free(p);
+        snprintf(err, errlen, "out of memory");
+        return PS_STORE_IO;
+    }
     for (uint32_t i = 0; i < threads; i++) {
         ws[i].pool = p;
         ws[i].index = i;
@@ -138,6 +169,7 @@ int ps_screen_pool_open(ps_store *store, uint32_t threads, ps_screen_pool **out,
     }
     int rc = open_snapshots(p, store, err, errlen);
     if (rc != PS_STORE_OK) {
+        ps_rules_cache_free(p->rules_cache);
         free(ws);
         free(p);
         return rc;
@@ -153,20 +185,20 @@ int ps_screen_pool_open(ps_store *store, uint32_t threads, ps_screen_pool **out,
         }
         p->n = i + 1;
     }
-    for (uint32_t i = p->n; i < threads; i++) { /* snapshots of workers that did not start */
-        ps_snapshot_end(ws[i].snap);
-        ws[i].snap = NULL;
-    }
+    for (uint32_t i = p->n; i < threads; i++) /* snapshots of workers that did not start */
+        close_snapshot(&ws[i]);
     *out = p;
     return PS_STORE_OK;
 }
 
-int ps_screen_pool_run(ps_screen_pool *p, const ps_traveller *t, uint32_t n, ps_str batch_id,
-                       FILE *out)
+int ps_screen_pool_run(ps_screen_pool *p, const ps_traveller *t, uint32_t n,
+                       const ps_flight_leg *flight, ps_str batch_id, FILE *out)
 {
     p->travellers = t;
     p->n_travellers = n;
     p->batch_id = batch_id;
+    p->flight = flight;
+    p->now = (int64_t)time(NULL);
     uint32_t all = p->n;
     if (all > 1 && n >= 2 * all) {
         pthread_mutex_lock(&p->lock);
@@ -198,7 +230,7 @@ int ps_screen_pool_run(ps_screen_pool *p, const ps_traveller *t, uint32_t n, ps_
 
 ps_screen_counts ps_screen_pool_counts(const ps_screen_pool *p)
 {
-    ps_screen_counts c = { 0 };
+    ps_screen_counts c = {0};
     for (uint32_t i = 0; i < p->n; i++) {
         c.travellers += p->workers[i].counts.travellers;
         c.documents += p->workers[i].counts.documents;
@@ -207,7 +239,10 @@ ps_screen_counts ps_screen_pool_counts(const ps_screen_pool *p)
     return c;
 }
 
-uint32_t ps_screen_pool_threads(const ps_screen_pool *p) { return p->n; }
+uint32_t ps_screen_pool_threads(const ps_screen_pool *p)
+{
+    return p->n;
+}
 
 void ps_screen_pool_close(ps_screen_pool *p)
 {
@@ -223,10 +258,11 @@ void ps_screen_pool_close(ps_screen_pool *p)
     pthread_cond_destroy(&p->go);
     pthread_cond_destroy(&p->finished);
     for (uint32_t i = 0; i < p->n; i++) {
-        ps_snapshot_end(p->workers[i].snap);
+        close_snapshot(&p->workers[i]);
         ps_arena_free(&p->workers[i].scratch);
         ps_buf_free(&p->workers[i].out);
     }
+    ps_rules_cache_free(p->rules_cache);
     free(p->workers);
     free(p);
 }

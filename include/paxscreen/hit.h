@@ -63,6 +63,19 @@ typedef struct ps_hit_person {
     const char *nationality;  /* "same", "different", or NULL */
 } ps_hit_person;
 
+/* A targeting rule that fired (paxscreen/rules.h): the rule and each leaf that matched. */
+typedef struct ps_hit_rule_match {
+    const char *field; /* "surname", "route", ... */
+    ps_str pattern;    /* the literal or regex as written */
+} ps_hit_rule_match;
+
+typedef struct ps_hit_rule {
+    ps_str id;
+    ps_str name;
+    const ps_hit_rule_match *matched; /* positive leaves that matched (none for a NOT-only) */
+    uint32_t n_matched;
+} ps_hit_rule;
+
 typedef struct ps_hit {
     ps_hit_kind kind;
     ps_str list;
@@ -74,6 +87,7 @@ typedef struct ps_hit {
     const ps_traveller *traveller;
     ps_hit_document document; /* kind == PS_HIT_DOCUMENT */
     ps_hit_person person;     /* kind == PS_HIT_PERSON */
+    ps_hit_rule rule;         /* kind == PS_HIT_RULE */
 } ps_hit;
 
 #endif
