@@ -165,6 +165,8 @@ static bool unpack_list(const MDB_val *k, const MDB_val *v, ps_list_info *li)
 
 /* ---- opening ---- */
 
+static int check_layout(ps_store *s, MDB_txn *txn, char *err, size_t errlen);
+
 static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
 {
     unsigned create = s->writable ? MDB_CREATE : 0;
@@ -187,6 +189,7 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"rules", 0, &s->rules},
         {"rule_patterns", 0, &s->rule_patterns},
     };
+    /* meta first: its layout stamp says whether the other databases are the ones we know */
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
         if (rc == MDB_NOTFOUND)
@@ -197,8 +200,18 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
             snprintf(what, sizeof what, "opening database '%s'", dbs[i].name);
             return mdb_fail(rc, what, err, errlen);
         }
+        if (i == 0) {
+            int code = check_layout(s, txn, err, errlen);
+            if (code != PS_STORE_OK)
+                return code;
+        }
     }
-    /* The layout stamp: written once by the first writer, checked by everyone. */
+    return PS_STORE_OK;
+}
+
+/* The layout stamp: written once by the first writer, checked by everyone. */
+static int check_layout(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
+{
     MDB_val k = {6, "layout"}, v;
     int rc = mdb_get(txn, s->meta, &k, &v);
     if (rc == MDB_NOTFOUND && s->writable) {
@@ -214,7 +227,8 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         return mdb_fail(rc, "reading the store layout", err, errlen);
     } else if (v.mv_size != 4 || get_le32(v.mv_data) != STORE_LAYOUT) {
         return set_err(err, errlen, PS_STORE_INVALID,
-                       "store layout %u is not the one this build reads (%u)",
+                       "store layout %u is not the one this build reads (%u): import the lists "
+                       "again into a new directory",
                        v.mv_size == 4 ? get_le32(v.mv_data) : 0, STORE_LAYOUT);
     }
     return PS_STORE_OK;
