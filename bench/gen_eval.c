@@ -440,30 +440,54 @@ static Date rand_birth(void)
 typedef struct {
     uint64_t *slot;
     size_t mask;
+    size_t used;
 } Set;
 
-static void set_init(Set *s, size_t expected)
+static void set_alloc(Set *s, size_t cap)
 {
-    size_t cap = 1024;
-    while (cap < expected * 2)
-        cap <<= 1;
     s->slot = calloc(cap, sizeof *s->slot);
     if (!s->slot) {
         fprintf(stderr, "gen_eval: out of memory\n");
         exit(1);
     }
     s->mask = cap - 1;
+    s->used = 0;
+}
+
+static void set_init(Set *s, size_t expected)
+{
+    size_t cap = 1024;
+    while (cap < expected * 2)
+        cap <<= 1;
+    set_alloc(s, cap);
+}
+
+static bool set_add(Set *s, uint64_t k);
+
+/* Doubles the table (a set sized for fewer keys than it gets would otherwise fill up and
+ * probe forever). */
+static void set_grow(Set *s)
+{
+    Set old = *s;
+    set_alloc(s, (old.mask + 1) * 2);
+    for (size_t i = 0; i <= old.mask; i++)
+        if (old.slot[i])
+            set_add(s, old.slot[i]);
+    free(old.slot);
 }
 
 /* false when already present */
 static bool set_add(Set *s, uint64_t k)
 {
+    if ((s->used + 1) * 4 > (s->mask + 1) * 3)
+        set_grow(s);
     k |= 1;
     for (size_t i = (size_t)(k >> 7) & s->mask;; i = (i + 1) & s->mask) {
         if (s->slot[i] == k)
             return false;
         if (!s->slot[i]) {
             s->slot[i] = k;
+            s->used++;
             return true;
         }
     }
