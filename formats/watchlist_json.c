@@ -50,16 +50,19 @@ typedef struct wl_ctx {
     bool failed;
 } wl_ctx;
 
-/* The line's one error: the first problem found names the field. */
+/* The line's one error: the first problem found names the field (and the line, when the
+ * entry came from a file: line_no > 0). */
 static void fail(wl_ctx *c, const char *field, const char *what)
 {
     if (c->failed)
         return;
     c->failed = true;
-    ps_diag *d = ps_diag_add(c->diags, PS_ERROR, "invalid_entry", 0, 0, "line %llu: %s: %s",
-                             (unsigned long long)c->line_no, field, what);
-    char path[96];
-    snprintf(path, sizeof path, "line %llu: %s", (unsigned long long)c->line_no, field);
+    char path[96]; /* "line N: field", or the field alone for line 0 (one entry, no file) */
+    if (c->line_no)
+        snprintf(path, sizeof path, "line %llu: %s", (unsigned long long)c->line_no, field);
+    else
+        snprintf(path, sizeof path, "%s", field);
+    ps_diag *d = ps_diag_add(c->diags, PS_ERROR, "invalid_entry", 0, 0, "%s: %s", path, what);
     d->field = ps_arena_strdup(c->diags->arena, path, strlen(path));
 }
 

@@ -325,6 +325,11 @@ void ps_api_run(ps_worker_ctx *w, ps_job *job)
     case PS_R_IAPI:
         ps_api_iapi(w, job);
         break;
+    case PS_R_LISTS:
+    case PS_R_LIST_ENTRY:
+    case PS_R_LIST_IMPORT:
+        ps_api_lists(w, job);
+        break;
     default:
         answer(w, job, ps_reply_error(404, "path: no such endpoint"));
         break;

@@ -98,6 +98,9 @@ typedef enum ps_route_kind {
     PS_R_HITS,
     PS_R_HITS_STREAM,
     PS_R_IAPI,
+    PS_R_LISTS,       /* GET /v1/lists */
+    PS_R_LIST_ENTRY,  /* PUT, DELETE /v1/lists/{list}/entries/{id} */
+    PS_R_LIST_IMPORT, /* POST /v1/lists/{list}/import */
 } ps_route_kind;
 
 typedef struct ps_route {
@@ -108,6 +111,9 @@ typedef struct ps_route {
     uint64_t id;       /* {id} of /v1/batches/{id} */
     uint64_t since;    /* ?since= */
     uint64_t limit;    /* ?limit=, 0 when absent */
+    char list[64];     /* {list} of /v1/lists/{list}/..., percent-decoded */
+    char entry[256];   /* {id} of /v1/lists/{list}/entries/{id}, percent-decoded */
+    bool del;          /* DELETE (rather than PUT) of a list entry */
     const char *allow; /* for 405: the methods the path accepts */
 } ps_route;
 
@@ -258,5 +264,6 @@ void ps_intake_screen(ps_worker_ctx *w, uint64_t batch_id); /* screen a recorded
 /* Queues a recorded batch for screening in the background (not with intake_only). */
 void ps_intake_queue(ps_server *srv, uint64_t batch_id);
 void ps_api_iapi(ps_worker_ctx *w, ps_job *job); /* POST /v1/iapi (api_iapi.c) */
+void ps_api_lists(ps_worker_ctx *w, ps_job *job); /* /v1/lists... (api_lists.c) */
 
 #endif

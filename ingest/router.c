@@ -41,6 +41,79 @@ static bool path_is(const char *p, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(p, lit, n) == 0;
 }
 
+/* Percent-decodes one path segment of n bytes into out (cap bytes with the NUL); false when it
+ * is empty, too long, badly escaped, or holds a control character or '/'. */
+static bool decode_segment(const char *p, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '%') {
+            int v = 0;
+            for (int k = 1; k <= 2; k++) {
+                char h = i + (size_t)k < n ? p[i + (size_t)k] : 0;
+                int d = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
+                if (d < 0)
+                    return false;
+                v = v * 16 + d;
+            }
+            c = (unsigned char)v;
+            i += 2;
+        }
+        if (c < 0x20 || c == 0x7f || c == '/' || o + 1 >= cap)
+            return false;
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return o > 0;
+}
+
+/* /v1/lists/{list}/entries/{id} or /v1/lists/{list}/import (rest: what follows /v1/lists/). */
+static int match_list_path(const char *rest, size_t n, ps_route *out, const char **allow,
+                           char *err, size_t errlen)
+{
+    const char *slash = memchr(rest, '/', n);
+    if (!slash)
+        return fail(err, errlen, 404, "path: /v1/lists/{list}/entries/{id} or "
+                                      "/v1/lists/{list}/import");
+    if (!decode_segment(rest, (size_t)(slash - rest), out->list, sizeof out->list))
+        return fail(err, errlen, 404, "path: the list name is empty, too long or badly escaped");
+    const char *tail = slash + 1;
+    size_t tn = n - (size_t)(tail - rest);
+    if (path_is(tail, tn, "import")) {
+        out->kind = PS_R_LIST_IMPORT, out->name = "list_import", *allow = "POST";
+        out->need = PS_AUTH_ADMIN, out->has_body = true;
+        return 0;
+    }
+    if (tn > 8 && memcmp(tail, "entries/", 8) == 0) {
+        if (!decode_segment(tail + 8, tn - 8, out->entry, sizeof out->entry))
+            return fail(err, errlen, 404,
+                        "path: the entry id is empty, too long or badly escaped");
+        out->kind = PS_R_LIST_ENTRY, out->name = "list_entry", *allow = "PUT, DELETE";
+        out->need = PS_AUTH_ADMIN, out->has_body = true;
+        return 0;
+    }
+    return fail(err, errlen, 404, "path: /v1/lists/{list}/entries/{id} or /v1/lists/{list}/import");
+}
+
+/* Whether method is one of allow ("GET", "PUT, DELETE"). */
+static bool method_allowed(const char *allow, const char *method)
+{
+    size_t m = strlen(method);
+    for (const char *p = allow; *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == m && memcmp(p, method, m) == 0)
+            return true;
+        p += k;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    return false;
+}
+
 /* Reads since= and limit= from the query; other parameters are ignored. */
 static int parse_query(const char *q, size_t n, ps_route *out, char *err, size_t errlen)
 {
@@ -78,7 +151,6 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
     size_t plen = q ? (size_t)(q - target) : len;
     const char *query = q ? q + 1 : "";
     size_t qlen = q ? len - plen - 1 : 0;
-    bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
     const char *allow = NULL;
 
     if (path_is(target, plen, "/healthz")) {
@@ -109,12 +181,21 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
     } else if (path_is(target, plen, "/v1/hits/stream")) {
         out->kind = PS_R_HITS_STREAM, out->name = "hits_stream", allow = "GET";
         out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
+    } else if (path_is(target, plen, "/v1/lists")) {
+        out->kind = PS_R_LISTS, out->name = "lists", allow = "GET";
+        out->need = PS_AUTH_ADMIN | PS_AUTH_ANALYST;
+    } else if (plen > 10 && memcmp(target, "/v1/lists/", 10) == 0) {
+        int st = match_list_path(target + 10, plen - 10, out, &allow, err, errlen);
+        if (st)
+            return st;
     } else {
         return fail(err, errlen, 404, "path: no such endpoint");
     }
     out->allow = allow;
-    bool method_ok = (strcmp(allow, "GET") == 0 && get) || (strcmp(allow, "POST") == 0 && post);
-    if (!method_ok)
+    out->del = strcmp(method, "DELETE") == 0;
+    if (out->kind == PS_R_LIST_ENTRY && out->del)
+        out->has_body = false;
+    if (!method_allowed(allow, method))
         return fail(err, errlen, 405, "method: %s is not allowed here (allowed: %s)", method,
                     allow);
     return parse_query(query, qlen, out, err, errlen);

@@ -32,31 +32,31 @@ typedef enum ps_name_type {
 const char *ps_name_type_name(ps_name_type t);
 
 typedef struct ps_wl_name {
-    ps_str surname;     /* surname + given_names, or ... */
+    ps_str surname; /* surname + given_names, or ... */
     ps_str given_names;
-    ps_str full;        /* ... one string whose order is unknown */
+    ps_str full; /* ... one string whose order is unknown */
     ps_name_type type;
 } ps_wl_name;
 
 typedef struct ps_wl_document {
     ps_str type;
-    ps_str number;      /* exact number, or empty when pattern is given */
-    ps_str pattern;     /* a regular expression over the canonical number */
+    ps_str number;  /* exact number, or empty when pattern is given */
+    ps_str pattern; /* a regular expression over the canonical number */
     ps_str issuer;
-    ps_str status;      /* "stolen", "lost", "revoked", ... as sent */
+    ps_str status; /* "stolen", "lost", "revoked", ... as sent */
 } ps_wl_document;
 
 typedef struct ps_wl_entry {
     ps_str list;
     ps_str id;
-    bool deleted;       /* a delete line: only list and id are set */
+    bool deleted; /* a delete line: only list and id are set */
     ps_action action;
     ps_str category;
     ps_wl_name *names;
     uint32_t n_names;
     ps_date *birth_dates;
     uint32_t n_birth_dates;
-    char gender;        /* 'M', 'F', 'X', 'U' or 0 */
+    char gender; /* 'M', 'F', 'X', 'U' or 0 */
     ps_str *nationalities;
     uint32_t n_nationalities;
     ps_wl_document *documents;
@@ -65,10 +65,10 @@ typedef struct ps_wl_entry {
     uint32_t n_name_patterns;
 } ps_wl_entry;
 
-/* Reads one JSON line (len bytes, no newline needed). line_no names the line in diags.
- * Returns false, with an error diag naming the line and the field, when the line cannot be
- * an entry (not JSON, no list or id, nothing to match on, a field of the wrong type). Strings
- * are allocated in arena. */
+/* Reads one JSON line (len bytes, no newline needed). line_no names the line in diags (0 for
+ * an entry that came alone, not from a file: the field is named without a line). Returns false,
+ * with an error diag naming the line and the field, when the line cannot be an entry (not JSON, no
+ * list or id, nothing to match on, a field of the wrong type). Strings are allocated in arena. */
 bool ps_wl_entry_parse(const char *line, size_t len, uint64_t line_no, ps_arena *arena,
                        ps_wl_entry *out, ps_diag_list *diags);
 
