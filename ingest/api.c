@@ -141,16 +141,29 @@ static void screen(ps_worker_ctx *w, ps_job *job)
         answer(w, job, ps_reply_error(500, "the alert store could not be read"));
         return;
     }
+    ps_rules_snapshot *rules;
+    if (ps_rules_snapshot_begin(snap, w->srv->rules_cache, &rules, err, sizeof err) !=
+        PS_STORE_OK) {
+        fprintf(stderr, "paxscreend: screen: the targeting rules: %s\n", err);
+        ps_snapshot_end(snap);
+        answer(w, job, ps_reply_error(500, "the targeting rules could not be read"));
+        return;
+    }
     uint64_t t0 = ps_now_ns();
+    int64_t now = (int64_t)time(NULL);
+    const ps_flight_leg *flight = batch.has_flight ? &batch.flight : NULL;
     ps_buf_puts(&r->body, "{\"hits\":[");
     screen_out out = {&r->body, 0};
     ps_screen_counts counts = {0};
     int rc = PS_STORE_OK;
     for (uint32_t i = 0; i < batch.n_travellers && rc == PS_STORE_OK; i++) {
         rc = ps_screen_traveller(snap, &batch.travellers[i], &w->scratch, on_hit, &out, &counts);
+        if (rc == PS_STORE_OK)
+            rc = ps_rules_screen(rules, &batch.travellers[i], flight, now, on_hit, &out, NULL);
         ps_arena_reset(&w->scratch);
     }
     uint64_t version = ps_snapshot_version(snap);
+    ps_rules_snapshot_end(rules);
     ps_snapshot_end(snap);
     ps_histogram_observe(&ps_metrics_g.screen_latency, ps_now_ns() - t0);
     if (rc != PS_STORE_OK) {

@@ -7,7 +7,8 @@
  * bytes again are a duplicate), so its hits reach the hit log and the hit stream when the
  * background screening of the batch stores them; then every traveller is screened at once
  * against one snapshot and the answer is written. Verdict per traveller, strongest first:
- * a hit whose action is no_board -> 1Z (do not board); refer -> 2Z (contact the authorities);
+ * a hit (of the lists or a targeting rule) whose action is no_board -> 1Z (do not board); refer
+ * -> 2Z (contact the authorities);
  * no surname, no travel document number or no birth date -> 4Z (insufficient data); else 0Z.
  * A notify hit does not change the carrier's answer. The CUSRES control reference is the
  * batch id (so a duplicate request gets the same answer); message references count from 1. */
@@ -27,6 +28,8 @@ typedef struct iapi_run {
     const char *body;
     size_t len;
     ps_snapshot *snap;
+    ps_rules_snapshot *rules;
+    int64_t now_s; /* which targeting rules are in force */
     char control_ref[24];
     ps_date now;
     ps_buf *out;       /* the CUSRES interchanges */
@@ -92,6 +95,10 @@ static void answer_message(void *ctx, const ps_paxlst_message *m)
         verdict_ctx v = {PS_ACTION_NONE, 0};
         run->store_rc =
             ps_screen_traveller(run->snap, &m->travellers[i], &run->w->scratch, on_hit, &v, NULL);
+        if (run->store_rc == PS_STORE_OK)
+            run->store_rc = ps_rules_screen(run->rules, &m->travellers[i],
+                                            m->n_legs ? &m->legs[0] : NULL, run->now_s, on_hit,
+                                            &v, NULL);
         ps_arena_reset(&run->w->scratch);
         verdicts[i] = (ps_cusres_verdict){judge(&m->travellers[i], &v), PS_STR_NULL};
         run->hits += v.hits;
@@ -176,7 +183,14 @@ void ps_api_iapi(ps_worker_ctx *w, ps_job *job)
     iapi_run run = {
         .w = w, .body = body, .len = job->body_len, .now = utc_now(), .store_rc = PS_STORE_OK};
     snprintf(run.control_ref, sizeof run.control_ref, "%llu", (unsigned long long)id);
-    if (ps_snapshot_begin(srv->store, &run.snap, err, sizeof err) != PS_STORE_OK) {
+    run.now_s = (int64_t)time(NULL);
+    int src = ps_snapshot_begin(srv->store, &run.snap, err, sizeof err);
+    if (src == PS_STORE_OK) {
+        src = ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err, sizeof err);
+        if (src != PS_STORE_OK)
+            ps_snapshot_end(run.snap);
+    }
+    if (src != PS_STORE_OK) {
         fprintf(stderr, "paxscreend: iapi: the alert store: %s\n", err);
         ps_buf_puts(&r->body, "{\"error\":{\"status\":500,\"message\":\"the alert store could "
                               "not be read\"}}");
@@ -192,6 +206,7 @@ void ps_api_iapi(ps_worker_ctx *w, ps_job *job)
     ps_diag_list diags;
     ps_diag_list_init(&diags, &w->arena);
     ps_paxlst_read(body, job->body_len, &cb, &diags, NULL);
+    ps_rules_snapshot_end(run.rules);
     ps_snapshot_end(run.snap);
     ps_histogram_observe(&ps_metrics_g.screen_latency, ps_now_ns() - t0);
     if (run.store_rc != PS_STORE_OK || run.error[0]) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- checking a body ---------------------------------------------------------------------- */
 
@@ -87,6 +88,9 @@ typedef struct batch_run {
     uint32_t n_hits;
     uint64_t travellers;
     int store_error;
+    ps_rules_snapshot *rules;    /* the targeting rules of the same snapshot */
+    const ps_flight_leg *flight; /* of the batch or message being screened, or NULL */
+    int64_t now;                 /* which rules are in force */
 } batch_run;
 
 static void on_hit(void *ctx, const ps_hit *h)
@@ -103,6 +107,8 @@ static void screen_travellers(batch_run *run, const ps_traveller *t, uint32_t n)
     ps_screen_counts counts = {0};
     for (uint32_t i = 0; i < n && !run->store_error; i++) {
         int rc = ps_screen_traveller(run->snap, &t[i], &run->w->scratch, on_hit, run, &counts);
+        if (rc == PS_STORE_OK)
+            rc = ps_rules_screen(run->rules, &t[i], run->flight, run->now, on_hit, run, NULL);
         if (rc != PS_STORE_OK)
             run->store_error = rc;
         ps_arena_reset(&run->w->scratch);
@@ -112,7 +118,9 @@ static void screen_travellers(batch_run *run, const ps_traveller *t, uint32_t n)
 
 static void screen_message(void *ctx, const ps_paxlst_message *m)
 {
-    screen_travellers(ctx, m->travellers, m->n_travellers);
+    batch_run *run = ctx;
+    run->flight = m->n_legs ? &m->legs[0] : NULL;
+    screen_travellers(run, m->travellers, m->n_travellers);
 }
 
 static void advance_cursor(ps_server *srv, uint64_t last)
@@ -138,19 +146,26 @@ static void screen_recorded(ps_worker_ctx *w, uint64_t id, ps_batch_format forma
     char err[256];
     char reason[300] = "";
     uint64_t t0 = ps_now_ns();
+    run.now = (int64_t)time(NULL);
     if (ps_snapshot_begin(srv->store, &run.snap, err, sizeof err) != PS_STORE_OK) {
         snprintf(reason, sizeof reason, "the alert store could not be read: %s", err);
+    } else if (ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err,
+                                       sizeof err) != PS_STORE_OK) {
+        snprintf(reason, sizeof reason, "the targeting rules could not be read: %s", err);
+        ps_snapshot_end(run.snap);
     } else {
         ps_diag_list diags;
         ps_diag_list_init(&diags, &w->arena);
         if (format == PS_BATCH_JSON) {
             ps_batch b;
             ps_json_batch_parse(body, len, &w->arena, &b, &diags);
+            run.flight = b.has_flight ? &b.flight : NULL;
             screen_travellers(&run, b.travellers, b.n_travellers);
         } else {
             ps_paxlst_callbacks cb = {screen_message, NULL, &run};
             ps_paxlst_read(body, len, &cb, &diags, NULL);
         }
+        ps_rules_snapshot_end(run.rules);
         ps_snapshot_end(run.snap);
         if (run.store_error)
             snprintf(reason, sizeof reason, "reading the alert store failed (code %d)",

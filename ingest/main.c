@@ -202,6 +202,13 @@ int main(int argc, char **argv)
         ps_config_free(&cfg);
         return 3;
     }
+    if (ps_rules_cache_new(&srv.rules_cache) != PS_STORE_OK) {
+        fprintf(stderr, "paxscreend: out of memory\n");
+        ps_batch_store_close(srv.batches);
+        ps_store_close(srv.store);
+        ps_config_free(&cfg);
+        return 3;
+    }
     atomic_store(&srv.new_hits_cursor, ps_batch_store_last_cursor(srv.batches));
     srv.streamed_cursor = atomic_load(&srv.new_hits_cursor);
 
@@ -251,6 +258,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "paxscreend: drained, exiting\n");
     }
     ps_workers_stop(srv.workers);
+    ps_rules_cache_free(srv.rules_cache); /* after every worker's rules snapshot ended */
     uv_loop_close(&loop);
     ps_batch_store_close(srv.batches);
     ps_store_close(srv.store);

@@ -11,6 +11,7 @@
 
 #include "paxscreen/arena.h"
 #include "paxscreen/batch_store.h"
+#include "paxscreen/rules.h"
 #include "paxscreen/store.h"
 
 #include <pthread.h>
@@ -231,6 +232,7 @@ struct ps_server {
     uv_signal_t sigterm, sigint;
     ps_store *store;
     ps_batch_store *batches;
+    ps_rules_cache *rules_cache; /* compiled targeting rules, shared by the workers' snapshots */
     ps_workers *workers;
     unsigned n_conns;
     ps_conn *conns; /* every open connection (for draining) */

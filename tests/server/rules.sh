@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# tests/server/rules.sh — targeting rules in paxscreend's screening: POST /v1/screen, recorded
+# batches (their rule hits reach the hit log) and POST /v1/iapi (a no_board rule answers 1Z);
+# a rule changed with `paxscreen rules put` while the server runs takes effect for the next
+# request, without a restart.
+# Usage: rules.sh PAXSCREEND PAXSCREEN DATA_DIR
+source "$(dirname "$0")/lib.bash" "$@"
+
+make_store
+echo '{"id":"R-seat","name":"seat 13C on XZ","action":"refer","when":{"all":[{"field":"seat","equals":"13C"},{"field":"carrier","equals":"XZ"}]}}' |
+  "$cli_bin" rules put --db "$tmp/db" - >/dev/null 2>&1
+check "rules put before start" test $? -eq 0
+write_config
+start_server || exit 1
+
+batch='{"flight":{"carrier":"XZ","number":"877","departure":{"airport":"BCN","time":"2024-05-01T11:00"},"arrival":{"airport":"IAD","time":"2024-05-01T17:00"}},"travellers":[{"id":"S1","surname":"NOONE","given_names":"ANNA","seat":"13C"},{"id":"S2","surname":"NOONE","given_names":"BEN","seat":"14A"}]}'
+code=$(req "$SYSTEM" POST /v1/screen --data-binary "$batch")
+check "screen: 200" test "$code" = 200
+check "screen: the rule hits the traveller in 13C only" \
+  test "$(body '[.hits[] | select(.kind == "rule") | .traveller_id] | join(",")')" = S1
+check "screen: the hit names the rule and its fields" \
+  test "$(body '.hits[0].explanation.rule | [.id, (.matched | map(.field) | join("+"))] | join(" ")')" = "R-seat seat+carrier"
+
+code=$(req "$CARRIER" POST /v1/batches --data-binary "$batch")
+check "batch: 202" test "$code" = 202
+id=$(body .batch_id)
+check "batch screened" wait_for '[ "$(batch_status "$id")" = screened ]'
+code=$(req "$ANALYST" GET "/v1/batches/$id")
+check "batch: the rule hit is stored" test "$(body '[.hits[] | select(.kind == "rule") | .entry_id] | join(",")')" = R-seat
+
+# a no_board rule on a route, added while the server runs: the next iAPI answer says 1Z
+echo '{"id":"R-route","name":"no boarding BCN-IAD","action":"no_board","when":{"field":"route","equals":"BCN-IAD"}}' |
+  "$cli_bin" rules put --db "$tmp/db" - >/dev/null 2>&1
+check "rules put while running" test $? -eq 0
+code=$(req "$CARRIER" POST /v1/iapi --data-binary @"$data/two_passengers.paxlst")
+check "iapi: 200" test "$code" = 200
+check "iapi: the route rule says do not board, for both" \
+  test "$(tr -d '\n' <"$tmp/body" | tr "'" '\n' | grep -c '^ERC+1Z')" = 2
+
+stop_server
+check "SIGTERM: exit 0" test $? -eq 0
+finish
