@@ -96,9 +96,9 @@ static void answer_message(void *ctx, const ps_paxlst_message *m)
         run->store_rc =
             ps_screen_traveller(run->snap, &m->travellers[i], &run->w->scratch, on_hit, &v, NULL);
         if (run->store_rc == PS_STORE_OK)
-            run->store_rc = ps_rules_screen(run->rules, &m->travellers[i],
-                                            m->n_legs ? &m->legs[0] : NULL, run->now_s, on_hit,
-                                            &v, NULL);
+            run->store_rc =
+                ps_rules_screen(run->rules, &m->travellers[i], m->n_legs ? &m->legs[0] : NULL,
+                                run->now_s, on_hit, &v, NULL);
         ps_arena_reset(&run->w->scratch);
         verdicts[i] = (ps_cusres_verdict){judge(&m->travellers[i], &v), PS_STR_NULL};
         run->hits += v.hits;

@@ -149,8 +149,8 @@ static void screen_recorded(ps_worker_ctx *w, uint64_t id, ps_batch_format forma
     run.now = (int64_t)time(NULL);
     if (ps_snapshot_begin(srv->store, &run.snap, err, sizeof err) != PS_STORE_OK) {
         snprintf(reason, sizeof reason, "the alert store could not be read: %s", err);
-    } else if (ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err,
-                                       sizeof err) != PS_STORE_OK) {
+    } else if (ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err, sizeof err) !=
+               PS_STORE_OK) {
         snprintf(reason, sizeof reason, "the targeting rules could not be read: %s", err);
         ps_snapshot_end(run.snap);
     } else {

@@ -72,13 +72,14 @@ static bool decode_segment(const char *p, size_t n, char *out, size_t cap)
 }
 
 /* /v1/lists/{list}/entries/{id} or /v1/lists/{list}/import (rest: what follows /v1/lists/). */
-static int match_list_path(const char *rest, size_t n, ps_route *out, const char **allow,
-                           char *err, size_t errlen)
+static int match_list_path(const char *rest, size_t n, ps_route *out, const char **allow, char *err,
+                           size_t errlen)
 {
     const char *slash = memchr(rest, '/', n);
     if (!slash)
-        return fail(err, errlen, 404, "path: /v1/lists/{list}/entries/{id} or "
-                                      "/v1/lists/{list}/import");
+        return fail(err, errlen, 404,
+                    "path: /v1/lists/{list}/entries/{id} or "
+                    "/v1/lists/{list}/import");
     if (!decode_segment(rest, (size_t)(slash - rest), out->list, sizeof out->list))
         return fail(err, errlen, 404, "path: the list name is empty, too long or badly escaped");
     const char *tail = slash + 1;
@@ -90,8 +91,7 @@ static int match_list_path(const char *rest, size_t n, ps_route *out, const char
     }
     if (tn > 8 && memcmp(tail, "entries/", 8) == 0) {
         if (!decode_segment(tail + 8, tn - 8, out->entry, sizeof out->entry))
-            return fail(err, errlen, 404,
-                        "path: the entry id is empty, too long or badly escaped");
+            return fail(err, errlen, 404, "path: the entry id is empty, too long or badly escaped");
         out->kind = PS_R_LIST_ENTRY, out->name = "list_entry", *allow = "PUT, DELETE";
         out->need = PS_AUTH_ADMIN, out->has_body = true;
         return 0;
