@@ -12,6 +12,8 @@
  * of that rule is written. */
 #include "rules_internal.h"
 
+#include "paxscreen/bytes.h"
+
 #include <hs/hs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,26 +33,12 @@ static int lmdb_err(int rc, const char *what, char *err, size_t errlen)
     return rc == MDB_MAP_FULL ? PS_STORE_FULL : PS_STORE_IO;
 }
 
-static void put_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
 uint64_t ps_rules_read_generation(MDB_txn *txn, const ps_store *s)
 {
     MDB_val k = {10, "generation"}, v;
     if (mdb_get(txn, s->rule_patterns, &k, &v) != 0 || v.mv_size != 8)
         return 0;
-    return get_le64(v.mv_data);
+    return ps_get_le64(v.mv_data);
 }
 
 uint64_t ps_rules_generation(ps_snapshot *snap)
@@ -275,7 +263,7 @@ static bool stored_matches(ps_rules_writer *w, const rs_field *fd, MDB_val *k)
         (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     uint32_t count =
         (uint32_t)p[12] | (uint32_t)p[13] << 8 | (uint32_t)p[14] << 16 | (uint32_t)p[15] << 24;
-    return format == RULE_DB_FORMAT && get_le64(p + 4) == fd->hash && count == fd->n_patterns;
+    return format == RULE_DB_FORMAT && ps_get_le64(p + 4) == fd->hash && count == fd->n_patterns;
 }
 
 static int compile_field(ps_rules_writer *w, const ps_rule_set *set, int f, MDB_val *k, char *err,
@@ -339,7 +327,7 @@ static int compile_field(ps_rules_writer *w, const ps_rule_set *set, int f, MDB_
             p[i] = (unsigned char)(RULE_DB_FORMAT >> (8 * i));
             p[12 + i] = (unsigned char)(n >> (8 * i));
         }
-        put_le64(p + 4, fd->hash);
+        ps_put_le64(p + 4, fd->hash);
         memcpy(p + 16, bytes, nbytes);
     } else {
         w->broken = true;
@@ -378,7 +366,7 @@ static int rebuild(ps_rules_writer *w, char *err, size_t errlen)
     if (code != PS_STORE_OK)
         return code;
     unsigned char g[8];
-    put_le64(g, w->generation);
+    ps_put_le64(g, w->generation);
     MDB_val k = {10, "generation"}, v = {8, g};
     int rc = mdb_put(w->txn, w->s->rule_patterns, &k, &v, 0);
     return rc ? lmdb_err(rc, "writing the rules generation", err, errlen) : PS_STORE_OK;

@@ -34,6 +34,8 @@
 #include "paxscreen/normalize.h"
 #include "store_internal.h"
 
+#include "paxscreen/bytes.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -56,64 +58,22 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
 /* ---- errors ---- */
 
-static int set_err(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int set_err(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* An LMDB failure as a store error: MDB_MAP_FULL is PS_STORE_FULL, the rest PS_STORE_IO. */
 static int mdb_fail(int rc, const char *what, char *err, size_t errlen)
 {
     if (rc == MDB_MAP_FULL)
-        return set_err(err, errlen, PS_STORE_FULL,
-                       "%s: the store is full (its LMDB map size, %zu GiB, is used up); "
-                       "nothing since the last commit was kept",
-                       what, STORE_MAP_SIZE >> 30);
+        return ps_errorf(err, errlen, PS_STORE_FULL,
+                         "%s: the store is full (its LMDB map size, %zu GiB, is used up); "
+                         "nothing since the last commit was kept",
+                         what, STORE_MAP_SIZE >> 30);
     if (rc == MDB_TXN_FULL)
-        return set_err(err, errlen, PS_STORE_IO,
-                       "%s: too many changes in one transaction (checkpoint more often): %s", what,
-                       mdb_strerror(rc));
-    return set_err(err, errlen, PS_STORE_IO, "%s: %s", what, mdb_strerror(rc));
+        return ps_errorf(err, errlen, PS_STORE_IO,
+                         "%s: too many changes in one transaction (checkpoint more often): %s",
+                         what, mdb_strerror(rc));
+    return ps_errorf(err, errlen, PS_STORE_IO, "%s: %s", what, mdb_strerror(rc));
 }
 
 /* ---- byte packing ---- */
-
-static void put_le32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static uint64_t get_le64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 static void pack_doc_ref(unsigned char out[DOC_VALUE_SIZE], uint64_t entry, uint16_t doc,
                          const char issuer[3])
@@ -143,9 +103,9 @@ static void pack_list(unsigned char out[LIST_VALUE_SIZE], const ps_list_info *li
     out[0] = STORE_LAYOUT;
     out[1] = (unsigned char)li->action;
     out[2] = out[3] = 0;
-    put_le32(out + 4, bits);
-    put_le64(out + 8, li->version);
-    put_le64(out + 16, li->entries);
+    ps_put_le32(out + 4, bits);
+    ps_put_le64(out + 8, li->version);
+    ps_put_le64(out + 16, li->entries);
 }
 
 static bool unpack_list(const MDB_val *k, const MDB_val *v, ps_list_info *li)
@@ -156,10 +116,10 @@ static bool unpack_list(const MDB_val *k, const MDB_val *v, ps_list_info *li)
     memset(li, 0, sizeof *li);
     memcpy(li->name, k->mv_data, k->mv_size);
     li->action = p[1] <= PS_ACTION_NOTIFY ? (ps_action)p[1] : DEFAULT_ACTION;
-    uint32_t bits = get_le32(p + 4);
+    uint32_t bits = ps_get_le32(p + 4);
     memcpy(&li->threshold, &bits, 4);
-    li->version = get_le64(p + 8);
-    li->entries = get_le64(p + 16);
+    li->version = ps_get_le64(p + 8);
+    li->entries = ps_get_le64(p + 16);
     return true;
 }
 
@@ -193,8 +153,8 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
         int rc = mdb_dbi_open(txn, dbs[i].name, dbs[i].flags | create, dbs[i].dbi);
         if (rc == MDB_NOTFOUND)
-            return set_err(err, errlen, PS_STORE_IO, "not a paxscreen store (no '%s' database)",
-                           dbs[i].name);
+            return ps_errorf(err, errlen, PS_STORE_IO, "not a paxscreen store (no '%s' database)",
+                             dbs[i].name);
         if (rc != 0) {
             char what[64];
             snprintf(what, sizeof what, "opening database '%s'", dbs[i].name);
@@ -216,20 +176,20 @@ static int check_layout(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
     int rc = mdb_get(txn, s->meta, &k, &v);
     if (rc == MDB_NOTFOUND && s->writable) {
         unsigned char b[4];
-        put_le32(b, STORE_LAYOUT);
+        ps_put_le32(b, STORE_LAYOUT);
         v = (MDB_val){4, b};
         rc = mdb_put(txn, s->meta, &k, &v, 0);
         if (rc != 0)
             return mdb_fail(rc, "writing the store layout", err, errlen);
     } else if (rc == MDB_NOTFOUND) {
-        return set_err(err, errlen, PS_STORE_IO, "not a paxscreen store (no layout stamp)");
+        return ps_errorf(err, errlen, PS_STORE_IO, "not a paxscreen store (no layout stamp)");
     } else if (rc != 0) {
         return mdb_fail(rc, "reading the store layout", err, errlen);
-    } else if (v.mv_size != 4 || get_le32(v.mv_data) != STORE_LAYOUT) {
-        return set_err(err, errlen, PS_STORE_INVALID,
-                       "store layout %u is not the one this build reads (%u): import the lists "
-                       "again into a new directory",
-                       v.mv_size == 4 ? get_le32(v.mv_data) : 0, STORE_LAYOUT);
+    } else if (v.mv_size != 4 || ps_get_le32(v.mv_data) != STORE_LAYOUT) {
+        return ps_errorf(err, errlen, PS_STORE_INVALID,
+                         "store layout %u is not the one this build reads (%u): import the lists "
+                         "again into a new directory",
+                         v.mv_size == 4 ? ps_get_le32(v.mv_data) : 0, STORE_LAYOUT);
     }
     return PS_STORE_OK;
 }
@@ -252,16 +212,16 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT || !writable)
-            return set_err(err, errlen, PS_STORE_IO, "%s: %s", dir, strerror(errno));
+            return ps_errorf(err, errlen, PS_STORE_IO, "%s: %s", dir, strerror(errno));
         if (mkdir(dir, 0775) != 0 && errno != EEXIST)
-            return set_err(err, errlen, PS_STORE_IO, "creating %s: %s", dir, strerror(errno));
+            return ps_errorf(err, errlen, PS_STORE_IO, "creating %s: %s", dir, strerror(errno));
     } else if (!S_ISDIR(st.st_mode)) {
-        return set_err(err, errlen, PS_STORE_IO, "%s: not a directory", dir);
+        return ps_errorf(err, errlen, PS_STORE_IO, "%s: not a directory", dir);
     }
 
     ps_store *s = calloc(1, sizeof *s);
     if (!s)
-        return set_err(err, errlen, PS_STORE_IO, "out of memory");
+        return ps_errorf(err, errlen, PS_STORE_IO, "out of memory");
     s->writable = writable;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
@@ -283,8 +243,8 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
     unsigned flags = MDB_NOTLS | (writable ? MDB_WRITEMAP : MDB_RDONLY);
     rc = mdb_env_open(s->env, dir, flags, 0664);
     if (rc != 0) {
-        int code =
-            set_err(err, errlen, PS_STORE_IO, "opening the store in %s: %s", dir, mdb_strerror(rc));
+        int code = ps_errorf(err, errlen, PS_STORE_IO, "opening the store in %s: %s", dir,
+                             mdb_strerror(rc));
         mdb_env_close(s->env);
         free(s);
         return code;
@@ -371,17 +331,17 @@ static int doc_keys_collect(doc_keys *k, const ps_wl_entry *e, size_t max_key, b
             if (!strict)
                 continue;
             if (len == 0)
-                return set_err(err, errlen, PS_STORE_INVALID,
-                               "documents[%u].number: has no letters or digits", i);
-            return set_err(err, errlen, PS_STORE_INVALID,
-                           "documents[%u].number: longer than %zu characters", i, max_key);
+                return ps_errorf(err, errlen, PS_STORE_INVALID,
+                                 "documents[%u].number: has no letters or digits", i);
+            return ps_errorf(err, errlen, PS_STORE_INVALID,
+                             "documents[%u].number: longer than %zu characters", i, max_key);
         }
         ps_docnum_confusable(d->number.ptr, d->number.len, canon + len);
         if (k->n == k->cap) {
             uint32_t cap = k->cap ? 2 * k->cap : 8;
             doc_key *items = realloc(k->items, cap * sizeof *items);
             if (!items)
-                return set_err(err, errlen, PS_STORE_IO, "out of memory");
+                return ps_errorf(err, errlen, PS_STORE_IO, "out of memory");
             k->items = items;
             k->cap = cap;
         }
@@ -428,11 +388,11 @@ struct ps_store_writer {
 static int writer_usable(ps_store_writer *w, char *err, size_t errlen)
 {
     if (!w->txn)
-        return set_err(err, errlen, PS_STORE_IO,
-                       "the writer has no transaction (an earlier commit or begin failed)");
+        return ps_errorf(err, errlen, PS_STORE_IO,
+                         "the writer has no transaction (an earlier commit or begin failed)");
     if (w->broken)
-        return set_err(err, errlen, PS_STORE_IO,
-                       "an earlier store error ended this transaction; abort the writer");
+        return ps_errorf(err, errlen, PS_STORE_IO,
+                         "an earlier store error ended this transaction; abort the writer");
     return PS_STORE_OK;
 }
 
@@ -453,12 +413,12 @@ static int writer_start(ps_store_writer *w, char *err, size_t errlen)
     if (rc == MDB_NOTFOUND) {
         w->next_entry = 1;
     } else if (rc == 0 && v.mv_size == 8) {
-        w->next_entry = get_le64(v.mv_data);
+        w->next_entry = ps_get_le64(v.mv_data);
     } else {
         mdb_txn_abort(w->txn);
         w->txn = NULL;
         return rc ? mdb_fail(rc, "reading next_entry", err, errlen)
-                  : set_err(err, errlen, PS_STORE_IO, "meta next_entry is corrupt");
+                  : ps_errorf(err, errlen, PS_STORE_IO, "meta next_entry is corrupt");
     }
     return PS_STORE_OK;
 }
@@ -482,7 +442,7 @@ static int writer_flush(ps_store_writer *w, char *err, size_t errlen)
     }
     if (w->next_dirty) {
         unsigned char b[8];
-        put_le64(b, w->next_entry);
+        ps_put_le64(b, w->next_entry);
         MDB_val k = {10, "next_entry"}, v = {8, b};
         int rc = mdb_put(w->txn, w->s->meta, &k, &v, 0);
         if (rc != 0) {
@@ -511,10 +471,10 @@ int ps_store_writer_begin(ps_store *s, ps_store_writer **out, char *err, size_t 
 {
     *out = NULL;
     if (!s->writable)
-        return set_err(err, errlen, PS_STORE_IO, "the store was opened read-only");
+        return ps_errorf(err, errlen, PS_STORE_IO, "the store was opened read-only");
     ps_store_writer *w = calloc(1, sizeof *w);
     if (!w)
-        return set_err(err, errlen, PS_STORE_IO, "out of memory");
+        return ps_errorf(err, errlen, PS_STORE_IO, "out of memory");
     w->s = s;
     ps_buf_init(&w->key);
     ps_buf_init(&w->val);
@@ -536,12 +496,12 @@ int ps_store_writer_begin(ps_store *s, ps_store_writer **out, char *err, size_t 
 static int check_list_name(ps_str list, char *err, size_t errlen)
 {
     if (list.len == 0)
-        return set_err(err, errlen, PS_STORE_INVALID, "list: is required");
+        return ps_errorf(err, errlen, PS_STORE_INVALID, "list: is required");
     if (list.len >= sizeof(((ps_list_info *)0)->name))
-        return set_err(err, errlen, PS_STORE_INVALID, "list: longer than %zu bytes",
-                       sizeof(((ps_list_info *)0)->name) - 1);
+        return ps_errorf(err, errlen, PS_STORE_INVALID, "list: longer than %zu bytes",
+                         sizeof(((ps_list_info *)0)->name) - 1);
     if (memchr(list.ptr, '\0', list.len))
-        return set_err(err, errlen, PS_STORE_INVALID, "list: contains a NUL character");
+        return ps_errorf(err, errlen, PS_STORE_INVALID, "list: contains a NUL character");
     return PS_STORE_OK;
 }
 
@@ -567,7 +527,7 @@ static int writer_list(ps_store_writer *w, ps_str list, list_slot **out, char *e
         uint32_t cap = w->cap_lists ? 2 * w->cap_lists : 8;
         list_slot *grown = realloc(w->lists, cap * sizeof *grown);
         if (!grown)
-            return set_err(err, errlen, PS_STORE_IO, "out of memory");
+            return ps_errorf(err, errlen, PS_STORE_IO, "out of memory");
         w->lists = grown;
         w->cap_lists = cap;
     }
@@ -577,8 +537,8 @@ static int writer_list(ps_store_writer *w, ps_str list, list_slot **out, char *e
     int rc = mdb_get(w->txn, w->s->lists, &k, &v);
     if (rc == 0) {
         if (!unpack_list(&k, &v, &sl->info))
-            return set_err(err, errlen, PS_STORE_IO, "list '%.*s': metadata is corrupt",
-                           (int)list.len, list.ptr);
+            return ps_errorf(err, errlen, PS_STORE_IO, "list '%.*s': metadata is corrupt",
+                             (int)list.len, list.ptr);
     } else if (rc == MDB_NOTFOUND) {
         memcpy(sl->info.name, list.ptr, list.len);
         sl->info.action = DEFAULT_ACTION;
@@ -600,18 +560,18 @@ static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errle
     MDB_val k = {sizeof kn, &kn}, v;
     int rc = mdb_get(w->txn, w->s->records, &k, &v);
     if (rc == MDB_NOTFOUND)
-        return set_err(err, errlen, PS_STORE_IO, "entry %llu has no record (store is corrupt)",
-                       (unsigned long long)n);
+        return ps_errorf(err, errlen, PS_STORE_IO, "entry %llu has no record (store is corrupt)",
+                         (unsigned long long)n);
     if (rc != 0)
         return mdb_fail(rc, "reading a record", err, errlen);
     if (v.mv_size < 8)
-        return set_err(err, errlen, PS_STORE_IO, "record %llu is corrupt", (unsigned long long)n);
+        return ps_errorf(err, errlen, PS_STORE_IO, "record %llu is corrupt", (unsigned long long)n);
     ps_arena_reset(&w->arena);
     ps_wl_entry old;
     char why[128];
     if (ps_entry_decode((const char *)v.mv_data + 8, v.mv_size - 8, &w->arena, &old, why,
                         sizeof why) != PS_STORE_OK)
-        return set_err(err, errlen, PS_STORE_IO, "record %llu: %s", (unsigned long long)n, why);
+        return ps_errorf(err, errlen, PS_STORE_IO, "record %llu: %s", (unsigned long long)n, why);
     int code = doc_keys_collect(&w->old_keys, &old, w->s->max_key, false, err, errlen);
     if (code != PS_STORE_OK)
         return code;
@@ -656,9 +616,9 @@ static int put_delete(ps_store_writer *w, const ps_wl_entry *e, ps_import_counts
     if (rc != 0)
         return mdb_fail(rc, "reading entries", err, errlen);
     if (v.mv_size != ENTRY_VALUE_SIZE)
-        return set_err(err, errlen, PS_STORE_IO, "entries value for '%.*s' is corrupt",
-                       (int)e->id.len, e->id.ptr);
-    uint64_t n = get_le64(v.mv_data);
+        return ps_errorf(err, errlen, PS_STORE_IO, "entries value for '%.*s' is corrupt",
+                         (int)e->id.len, e->id.ptr);
+    uint64_t n = ps_get_le64(v.mv_data);
     int code = load_old_keys(w, n, err, errlen);
     if (code != PS_STORE_OK)
         return code;
@@ -705,10 +665,10 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     if (code != PS_STORE_OK)
         return code;
     if (e->id.len == 0)
-        return set_err(err, errlen, PS_STORE_INVALID, "id: is required");
+        return ps_errorf(err, errlen, PS_STORE_INVALID, "id: is required");
     if (e->list.len + 1 + e->id.len > w->s->max_key)
-        return set_err(err, errlen, PS_STORE_INVALID, "id: longer than %zu bytes",
-                       w->s->max_key - 1 - e->list.len);
+        return ps_errorf(err, errlen, PS_STORE_INVALID, "id: longer than %zu bytes",
+                         w->s->max_key - 1 - e->list.len);
     w->key.len = 0;
     ps_buf_append(&w->key, e->list.ptr, e->list.len);
     ps_buf_putc(&w->key, '\0');
@@ -736,10 +696,10 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     bool exists = rc == 0;
     if (exists) {
         if (v.mv_size != ENTRY_VALUE_SIZE)
-            return set_err(err, errlen, PS_STORE_IO, "entries value for '%.*s' is corrupt",
-                           (int)e->id.len, e->id.ptr);
-        n = get_le64(v.mv_data);
-        if (get_le64((const unsigned char *)v.mv_data + 8) == line_hash) {
+            return ps_errorf(err, errlen, PS_STORE_IO, "entries value for '%.*s' is corrupt",
+                             (int)e->id.len, e->id.ptr);
+        n = ps_get_le64(v.mv_data);
+        if (ps_get_le64((const unsigned char *)v.mv_data + 8) == line_hash) {
             counts->unchanged++;
             return PS_STORE_OK;
         }
@@ -773,14 +733,14 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
             return mdb_fail(rc, "removing name index records", err, errlen);
         }
     }
-    put_le64((unsigned char *)w->val.data, sl->info.version + 1);
+    ps_put_le64((unsigned char *)w->val.data, sl->info.version + 1);
     size_t kn = (size_t)n;
     MDB_val rk = {sizeof kn, &kn}, rv = {w->val.len, w->val.data};
     rc = mdb_put(w->txn, w->s->records, &rk, &rv, exists ? 0 : MDB_APPEND);
     if (rc == 0) {
         unsigned char ev[ENTRY_VALUE_SIZE];
-        put_le64(ev, n);
-        put_le64(ev + 8, line_hash);
+        ps_put_le64(ev, n);
+        ps_put_le64(ev + 8, line_hash);
         MDB_val evv = {sizeof ev, ev};
         rc = mdb_put(w->txn, w->s->entries, &k, &evv, 0);
     }
@@ -823,9 +783,10 @@ int ps_store_set_list(ps_store_writer *w, const char *list, ps_action action, fl
     if (code != PS_STORE_OK)
         return code;
     if ((int)action < PS_ACTION_NONE || action > PS_ACTION_NOTIFY)
-        return set_err(err, errlen, PS_STORE_INVALID, "action: must be no_board, refer or notify");
+        return ps_errorf(err, errlen, PS_STORE_INVALID,
+                         "action: must be no_board, refer or notify");
     if (isnan(threshold) || threshold > 1.0f)
-        return set_err(err, errlen, PS_STORE_INVALID, "threshold: must be between 0 and 1");
+        return ps_errorf(err, errlen, PS_STORE_INVALID, "threshold: must be between 0 and 1");
     list_slot *sl;
     code = writer_list(w, name, &sl, err, errlen);
     if (code != PS_STORE_OK)
@@ -904,7 +865,7 @@ int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
     *out = NULL;
     ps_snapshot *snap = calloc(1, sizeof *snap);
     if (!snap)
-        return set_err(err, errlen, PS_STORE_IO, "out of memory");
+        return ps_errorf(err, errlen, PS_STORE_IO, "out of memory");
     snap->s = s;
     int rc = txn_begin(s, MDB_RDONLY, &snap->txn);
     if (rc != 0) {
@@ -1003,7 +964,7 @@ static int decode_record(const MDB_val *v, ps_arena *arena, ps_wl_entry *out,
     if (v->mv_size < 8)
         return PS_STORE_IO;
     if (entry_version)
-        *entry_version = get_le64(v->mv_data);
+        *entry_version = ps_get_le64(v->mv_data);
     char why[128];
     if (ps_entry_decode((const char *)v->mv_data + 8, v->mv_size - 8, arena, out, why,
                         sizeof why) != PS_STORE_OK)
@@ -1039,7 +1000,7 @@ int ps_snapshot_find(ps_snapshot *snap, ps_str list, ps_str id, uint64_t *entry)
         return PS_STORE_NOT_FOUND;
     if (rc != 0 || v.mv_size != ENTRY_VALUE_SIZE)
         return PS_STORE_IO;
-    *entry = get_le64(v.mv_data);
+    *entry = ps_get_le64(v.mv_data);
     return PS_STORE_OK;
 }
 

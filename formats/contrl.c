@@ -111,20 +111,6 @@ bool ps_contrl_reason_from(const ps_diag *diags, uint32_t n, ps_contrl_reason *o
 
 /* ---- writing ---- */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return PS_EDI_WRITE_INVALID;
-}
-
 static bool ref_ok(const char *ref)
 {
     size_t n = ref ? strlen(ref) : 0;
@@ -135,23 +121,29 @@ static int check_params(const ps_edi_interchange *received, const ps_contrl_para
                         size_t errlen)
 {
     if (!received || !p)
-        return fail(err, errlen, "contrl: received interchange and params are required");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "contrl: received interchange and params are required");
     if (!ref_ok(p->control_ref))
-        return fail(err, errlen, "contrl: control_ref must be 1 to 14 characters");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "contrl: control_ref must be 1 to 14 characters");
     if (!ref_ok(p->message_ref))
-        return fail(err, errlen, "contrl: message_ref must be 1 to 14 characters");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "contrl: message_ref must be 1 to 14 characters");
     if (p->now.precision != PS_DATE_MINUTE || !ps_date_valid(&p->now))
-        return fail(err, errlen, "contrl: now must be a valid date with hour and minute");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "contrl: now must be a valid date with hour and minute");
     if (p->action != PS_CONTRL_ACCEPTED && p->action != PS_CONTRL_REJECTED)
-        return fail(err, errlen, "contrl: action %d is neither 7 (accepted) nor 4 (rejected)",
-                    (int)p->action);
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "contrl: action %d is neither 7 (accepted) nor 4 (rejected)",
+                         (int)p->action);
     if (p->action == PS_CONTRL_REJECTED) {
         int e = (int)p->reason.error;
         if (e < 1 || e > 999)
-            return fail(err, errlen, "contrl: a rejection needs an error code (0085), got %d", e);
+            return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                             "contrl: a rejection needs an error code (0085), got %d", e);
         if (p->reason.segment[0] && !service_tag(p->reason.segment))
-            return fail(err, errlen, "contrl: '%.3s' is not a service segment tag",
-                        p->reason.segment);
+            return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                             "contrl: '%.3s' is not a service segment tag", p->reason.segment);
     }
     return PS_EDI_WRITE_OK;
 }

@@ -37,20 +37,6 @@ const char *ps_cusres_status_text(ps_cusres_status s)
     return (unsigned)s < 4 ? status_texts[s] : NULL;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return PS_EDI_WRITE_INVALID;
-}
-
 static bool ref_ok(const char *ref)
 {
     size_t n = ref ? strlen(ref) : 0;
@@ -62,27 +48,33 @@ static int check_params(const ps_edi_interchange *request, const ps_paxlst_messa
                         const ps_cusres_params *p, char *err, size_t errlen)
 {
     if (!request || !m || !p)
-        return fail(err, errlen, "cusres: request interchange, message and params are required");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "cusres: request interchange, message and params are required");
     if (!ref_ok(p->control_ref))
-        return fail(err, errlen, "cusres: control_ref must be 1 to 14 characters");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "cusres: control_ref must be 1 to 14 characters");
     if (!ref_ok(p->message_ref))
-        return fail(err, errlen, "cusres: message_ref must be 1 to 14 characters");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "cusres: message_ref must be 1 to 14 characters");
     if (p->now.precision != PS_DATE_MINUTE || !ps_date_valid(&p->now))
-        return fail(err, errlen, "cusres: now must be a valid date with hour and minute");
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "cusres: now must be a valid date with hour and minute");
     if (n_verdicts != m->n_travellers || (n_verdicts && !verdicts))
-        return fail(err, errlen, "cusres: %u verdicts for %u travellers of message '%s'",
-                    n_verdicts, m->n_travellers, m->message_ref);
+        return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                         "cusres: %u verdicts for %u travellers of message '%s'", n_verdicts,
+                         m->n_travellers, m->message_ref);
     for (uint32_t i = 0; i < n_verdicts; i++) {
         if (!ps_cusres_status_code(verdicts[i].status))
-            return fail(err, errlen, "cusres: verdict %u (traveller '%.*s'): unknown status %d",
-                        i + 1, (int)m->travellers[i].id.len, m->travellers[i].id.ptr,
-                        (int)verdicts[i].status);
+            return ps_errorf(err, errlen, PS_EDI_WRITE_INVALID,
+                             "cusres: verdict %u (traveller '%.*s'): unknown status %d", i + 1,
+                             (int)m->travellers[i].id.len, m->travellers[i].id.ptr,
+                             (int)verdicts[i].status);
         if (verdicts[i].text.len > 512) /* FTX 4440 is an..512 */
-            return fail(err, errlen,
-                        "cusres: verdict %u (traveller '%.*s'): free text is %zu bytes, at most "
-                        "512",
-                        i + 1, (int)m->travellers[i].id.len, m->travellers[i].id.ptr,
-                        verdicts[i].text.len);
+            return ps_errorf(
+                err, errlen, PS_EDI_WRITE_INVALID,
+                "cusres: verdict %u (traveller '%.*s'): free text is %zu bytes, at most "
+                "512",
+                i + 1, (int)m->travellers[i].id.len, m->travellers[i].id.ptr, verdicts[i].text.len);
     }
     return PS_EDI_WRITE_OK;
 }

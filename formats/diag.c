@@ -1,4 +1,5 @@
-/* formats/diag.c — the arena-backed list of warnings and errors (ps_diag_list). */
+/* formats/diag.c — the arena-backed list of warnings and errors (ps_diag_list), and the error
+ * message of a failing call (ps_errorf). */
 #include "paxscreen/diag.h"
 
 #include <stdarg.h>
@@ -49,4 +50,15 @@ uint32_t ps_diag_count(const ps_diag_list *l, ps_severity sev)
     for (uint32_t i = 0; i < l->count; i++)
         n += l->items[i].severity == sev;
     return n;
+}
+
+int ps_errorf(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
 }

@@ -42,4 +42,9 @@ ps_diag *ps_diag_add(ps_diag_list *l, ps_severity sev, const char *kind, uint32_
                      uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 uint32_t ps_diag_count(const ps_diag_list *l, ps_severity sev);
 
+/* How a function that reports into a caller's (err, errlen) fails: writes the printf-formatted
+ * message there (when err is not NULL) and returns code. */
+int ps_errorf(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif
