@@ -14,6 +14,7 @@
  * Batch records are a fixed header in host byte order (the file never leaves this machine)
  * followed by the failure reason. */
 #include "paxscreen/batch_store.h"
+#include "paxscreen/hit_review.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -28,6 +29,7 @@
 struct ps_batch_store {
     MDB_env *env;
     MDB_dbi batches, bodies, hashes, pending, hits;
+    MDB_dbi decisions, hit_status, audit, suppress, hit_ids; /* engine/hit_review.c's */
 };
 
 typedef struct batch_rec {
@@ -127,7 +129,7 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
         return set_err(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
     int rc = mdb_env_create(&bs->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(bs->env, 8);
+        rc = mdb_env_set_maxdbs(bs->env, 16);
     if (rc == 0)
         rc = mdb_env_set_mapsize(bs->env, map_size ? map_size : (uint64_t)4 << 30);
     if (rc == 0)
@@ -154,6 +156,16 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
     if (rc == 0)
         rc = mdb_dbi_open(txn, "hits", MDB_CREATE, &bs->hits);
     if (rc == 0)
+        rc = mdb_dbi_open(txn, "decisions", MDB_CREATE, &bs->decisions);
+    if (rc == 0)
+        rc = mdb_dbi_open(txn, "hit_status", MDB_CREATE, &bs->hit_status);
+    if (rc == 0)
+        rc = mdb_dbi_open(txn, "audit", MDB_CREATE, &bs->audit);
+    if (rc == 0)
+        rc = mdb_dbi_open(txn, "suppress", MDB_CREATE, &bs->suppress);
+    if (rc == 0)
+        rc = mdb_dbi_open(txn, "hit_ids", MDB_CREATE, &bs->hit_ids);
+    if (rc == 0)
         rc = mdb_txn_commit(txn);
     else
         mdb_txn_abort(txn);
@@ -165,6 +177,18 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
     }
     *out = bs;
     return PS_BSTORE_OK;
+}
+
+/* The environment and databases engine/hit_review.c works in (paxscreen/hit_review.h). */
+void ps_batch_store_review_dbs(ps_batch_store *bs, ps_review_dbs *out)
+{
+    out->env = bs->env;
+    out->hits = bs->hits;
+    out->decisions = bs->decisions;
+    out->hit_status = bs->hit_status;
+    out->audit = bs->audit;
+    out->suppress = bs->suppress;
+    out->hit_ids = bs->hit_ids;
 }
 
 void ps_batch_store_close(ps_batch_store *bs)

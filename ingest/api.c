@@ -333,7 +333,15 @@ void ps_api_run(ps_worker_ctx *w, ps_job *job)
         batch_get(w, job);
         break;
     case PS_R_HITS:
-        hits_page(w, job);
+        if (ps_hit_filter_active(&job->route.filter))
+            ps_api_review(w, job); /* filtered: api_review.c */
+        else
+            hits_page(w, job);
+        break;
+    case PS_R_HIT_GET:
+    case PS_R_HIT_DECISION:
+    case PS_R_AUDIT:
+        ps_api_review(w, job);
         break;
     case PS_R_IAPI:
         ps_api_iapi(w, job);

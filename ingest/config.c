@@ -4,6 +4,8 @@
  * typo never silently falls back to a default. Nothing here prints or exits. */
 #include "paxscreend.h"
 
+#include "paxscreen/edifact_stream.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -52,6 +54,8 @@ void ps_config_defaults(ps_config *c)
     c->max_backlog = 10000;
     c->batch_map_size = (uint64_t)8 << 30;
     c->access_log = false;
+    c->edifact_max_bytes = 16u << 20;
+    c->edifact_idle_timeout_ms = 300000;
 }
 
 void ps_config_free(ps_config *c)
@@ -65,6 +69,11 @@ void ps_config_free(ps_config *c)
         free(c->tokens[i].secret);
     }
     free(c->tokens);
+    free(c->edifact_host);
+    free(c->edifact_port_file);
+    for (size_t i = 0; i < c->n_edifact_allow; i++)
+        free(c->edifact_allow[i]);
+    free(c->edifact_allow);
     memset(c, 0, sizeof *c);
 }
 
@@ -98,6 +107,53 @@ bool ps_config_set_listen(ps_config *c, const char *text, char *err, size_t errl
     free(c->host);
     c->host = dup_str(host);
     c->port = (int)port;
+    return true;
+}
+
+bool ps_config_set_edifact_listen(ps_config *c, const char *text, char *err, size_t errlen)
+{
+    ps_config tmp; /* the same reading as listen, into a scratch config */
+    memset(&tmp, 0, sizeof tmp);
+    char inner[256];
+    if (!ps_config_set_listen(&tmp, text, inner, sizeof inner))
+        return fail(err, errlen, "edifact_%s", inner);
+    free(c->edifact_host);
+    c->edifact_host = tmp.host;
+    c->edifact_port = tmp.port;
+    return true;
+}
+
+/* edifact_allow: peer addresses, kept in the text form libuv gives a peer (inet_ntop). */
+static bool read_allow(ps_config *c, json_t *a, char *err, size_t errlen)
+{
+    if (!json_is_array(a))
+        return fail(err, errlen, "edifact_allow: expected an array of IP addresses");
+    size_t n = json_array_size(a);
+    char **list = calloc(n ? n : 1, sizeof *list);
+    if (!list)
+        abort();
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        const char *text = json_string_value(v);
+        unsigned char bin[16];
+        char canon[64];
+        int family = text && strchr(text, ':') ? AF_INET6 : AF_INET;
+        if (!text || uv_inet_pton(family, text, bin) != 0 ||
+            uv_inet_ntop(family, bin, canon, sizeof canon) != 0) {
+            for (size_t j = 0; j < i; j++)
+                free(list[j]);
+            free(list);
+            return fail(err, errlen, "edifact_allow[%zu]: expected an IPv4 or IPv6 address", i);
+        }
+        list[i] = dup_str(canon);
+    }
+    for (size_t j = 0; j < c->n_edifact_allow; j++)
+        free(c->edifact_allow[j]);
+    free(c->edifact_allow);
+    c->edifact_allow = list;
+    c->n_edifact_allow = n;
     return true;
 }
 
@@ -167,6 +223,11 @@ static bool read_limits(ps_config *c, json_t *o, char *err, size_t errlen)
         else if (strcmp(key, "batch_store_bytes") == 0)
             ok = get_uint(v, path, (uint64_t)1 << 20, (uint64_t)1 << 44, &c->batch_map_size, err,
                           errlen);
+        else if (strcmp(key, "edifact_max_bytes") == 0)
+            ok = get_uint(v, path, PS_EDIFACT_STREAM_MIN_SIZE, (uint64_t)1 << 30,
+                          &c->edifact_max_bytes, err, errlen);
+        else if (strcmp(key, "edifact_idle_timeout_ms") == 0)
+            ok = get_u32(v, path, 1, 86400000, &c->edifact_idle_timeout_ms, err, errlen);
         else
             ok = fail(err, errlen, "%s: unknown setting", path);
         if (!ok)
@@ -321,7 +382,16 @@ bool ps_config_parse(ps_config *c, const char *text, size_t len, char *err, size
                     ok = fail(err, errlen, "intake_only: expected true or false");
                 else
                     c->intake_only = json_is_true(v);
-            } else if (strcmp(key, "limits") == 0)
+            } else if (strcmp(key, "edifact_listen") == 0) {
+                if (!json_is_string(v))
+                    ok = fail(err, errlen, "edifact_listen: expected \"HOST:PORT\"");
+                else
+                    ok = ps_config_set_edifact_listen(c, json_string_value(v), err, errlen);
+            } else if (strcmp(key, "edifact_port_file") == 0)
+                ok = get_string(v, "edifact_port_file", &c->edifact_port_file, err, errlen);
+            else if (strcmp(key, "edifact_allow") == 0)
+                ok = read_allow(c, v, err, errlen);
+            else if (strcmp(key, "limits") == 0)
                 ok = read_limits(c, v, err, errlen);
             else if (strcmp(key, "tokens") == 0)
                 ok = read_tokens(c, v, err, errlen);

@@ -93,10 +93,40 @@ typedef struct batch_run {
     int64_t now;                 /* which rules are in force */
 } batch_run;
 
+/* Hit review (paxscreen/hit_review.h): the stored hit gets the traveller's "identity", and
+ * "suppressed" when an earlier false_positive decision covers this identity on this entry at
+ * this version. A failed lookup suppresses nothing (the hit alerts as usual). */
+static void mark_for_review(batch_run *run, const ps_hit *h, size_t start)
+{
+    ps_buf *b = &run->hits;
+    if (!h->traveller || b->len <= start || b->data[b->len - 1] != '}')
+        return;
+    char identity[PS_IDENTITY_HEX];
+    ps_traveller_identity(h->traveller, identity);
+    if (!identity[0])
+        return;
+    b->len--;
+    ps_buf_printf(b, ",\"identity\":\"%s\"", identity);
+    bool suppressed = false;
+    uint64_t by_cursor = 0, by_seq = 0;
+    char err[256];
+    if (ps_hit_suppression_find(run->w->srv->batches, identity, h->list.ptr, h->list.len,
+                                h->entry_id.ptr, h->entry_id.len, h->entry_version, &suppressed,
+                                &by_cursor, &by_seq, err, sizeof err) != PS_BSTORE_OK)
+        fprintf(stderr, "paxscreend: batch %.*s: %s\n", (int)run->batch_id.len,
+                run->batch_id.ptr, err);
+    if (suppressed)
+        ps_buf_printf(b, ",\"suppressed\":{\"cursor\":%llu,\"seq\":%llu}",
+                      (unsigned long long)by_cursor, (unsigned long long)by_seq);
+    ps_buf_putc(b, '}');
+}
+
 static void on_hit(void *ctx, const ps_hit *h)
 {
     batch_run *run = ctx;
+    size_t start = run->hits.len;
     ps_json_write_hit(&run->hits, h, run->batch_id);
+    mark_for_review(run, h, start);
     size_t end = run->hits.len;
     ps_buf_append(&run->offsets, &end, sizeof end);
     run->n_hits++;

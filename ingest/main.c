@@ -1,8 +1,9 @@
 /* ingest/main.c — paxscreend: reads the configuration and command line, opens the alert store
  * and the batch store, starts the workers, queues every recorded but unscreened batch for
  * screening, listens, and runs the loop until SIGTERM (or SIGINT) has drained the work in
- * flight. Also the loop's side of the workers' wake-ups: replies to deliver and new hits to
- * tell the streams about.
+ * flight (the raw EDIFACT socket too, when configured). Also the loop's side of the workers'
+ * wake-ups: replies to deliver (to HTTP or EDIFACT connections) and new hits to tell the
+ * streams about.
  * Exit: 0 after a clean drain, 2 usage or configuration error, 3 a store could not be opened,
  * 4 the address could not be bound. */
 #include "paxscreend.h"
@@ -19,6 +20,7 @@ static int usage(void)
 {
     fputs("usage: paxscreend [--config FILE] [--db DIR] [--data DIR] [--listen HOST:PORT]\n"
           "                  [--workers N] [--port-file FILE] [--intake-only]\n"
+          "                  [--edifact-listen HOST:PORT] [--edifact-port-file FILE]\n"
           "  --config FILE     JSON configuration (see README, \"paxscreend\")\n"
           "  --db DIR          the alert store (as paxscreen --db); default ./paxscreen-db\n"
           "  --data DIR        the server's own state (batches, hits); default ./paxscreend-data\n"
@@ -27,7 +29,10 @@ static int usage(void)
           "  --workers N       worker threads; default: one per core\n"
           "  --port-file FILE  write the port listened on to FILE once listening\n"
           "  --intake-only     record batches but screen none: they are screened at the next\n"
-          "                    start without this option\n",
+          "                    start without this option\n"
+          "  --edifact-listen IP:PORT  also accept raw EDIFACT carrier feeds there (CONTRL\n"
+          "                    answers; no token: a trusted network only); off by default\n"
+          "  --edifact-port-file FILE  write the EDIFACT port there once listening\n",
           stderr);
     return 2;
 }
@@ -40,7 +45,7 @@ static void close_handle(uv_handle_t *h)
 
 void ps_server_maybe_stop(ps_server *srv)
 {
-    if (!srv->draining || srv->n_conns || !ps_workers_idle(srv->workers))
+    if (!srv->draining || srv->n_conns || ps_edifact_busy(srv) || !ps_workers_idle(srv->workers))
         return;
     close_handle((uv_handle_t *)&srv->wake);
     close_handle((uv_handle_t *)&srv->sigterm);
@@ -53,7 +58,10 @@ static void on_wake(uv_async_t *a)
     ps_reply *r = ps_workers_take_replies(srv->workers);
     while (r) {
         ps_reply *next = r->next;
-        ps_http_deliver(srv, r);
+        if (r->route == ps_edifact_route)
+            ps_edifact_deliver(srv, r); /* a raw EDIFACT feed's answer */
+        else
+            ps_http_deliver(srv, r);
         r = next;
     }
     uint64_t cursor = atomic_load(&srv->new_hits_cursor);
@@ -75,6 +83,7 @@ static void on_signal(uv_signal_t *s, int signum)
     ps_workers_drain(srv->workers);
     close_handle((uv_handle_t *)&srv->listener);
     ps_http_drain(srv);
+    ps_edifact_drain(srv);
     ps_server_maybe_stop(srv);
 }
 
@@ -148,6 +157,13 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--intake-only") == 0) {
             cfg.intake_only = true;
+        } else if (strcmp(a, "--edifact-listen") == 0 && v) {
+            ok = ps_config_set_edifact_listen(&cfg, v, err, sizeof err);
+            i++;
+        } else if (strcmp(a, "--edifact-port-file") == 0 && v) {
+            free(cfg.edifact_port_file);
+            cfg.edifact_port_file = strdup(v);
+            i++;
         } else if (strcmp(a, "--listen") == 0 && v) {
             ok = ps_config_set_listen(&cfg, v, err, sizeof err);
             i++;
@@ -232,9 +248,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "paxscreend: %s\n", err);
         rc = 4;
     }
+    int edi_port = 0;
+    if (!rc && cfg.edifact_host && ps_edifact_listen(&srv, &edi_port, err, sizeof err) != 0) {
+        fprintf(stderr, "paxscreend: %s\n", err);
+        rc = 4;
+    }
     if (rc) {
         srv.draining = true;
         close_handle((uv_handle_t *)&srv.listener);
+        ps_edifact_drain(&srv);
         close_handle((uv_handle_t *)&srv.wake);
         close_handle((uv_handle_t *)&srv.sigterm);
         close_handle((uv_handle_t *)&srv.sigint);
@@ -249,6 +271,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "paxscreend: intake only: batches are recorded, not screened\n");
         else
             queue_recovery(&srv);
+        if (cfg.edifact_host) {
+            if (cfg.edifact_port_file &&
+                !write_port_file(cfg.edifact_port_file, edi_port, err, sizeof err))
+                fprintf(stderr, "paxscreend: edifact port file %s\n", err);
+            fprintf(stderr,
+                    "paxscreend: raw EDIFACT feeds on %s:%d (no token: trusted networks only)\n",
+                    cfg.edifact_host, edi_port);
+        }
         if (cfg.port_file && !write_port_file(cfg.port_file, port, err, sizeof err))
             fprintf(stderr, "paxscreend: port file %s\n", err);
         fprintf(stderr,

@@ -11,6 +11,7 @@
 
 #include "paxscreen/arena.h"
 #include "paxscreen/batch_store.h"
+#include "paxscreen/hit_review.h"
 #include "paxscreen/rules.h"
 #include "paxscreen/store.h"
 
@@ -59,6 +60,14 @@ typedef struct ps_config {
     bool intake_only;               /* record batches, screen none (they wait for a restart) */
     ps_token *tokens;
     size_t n_tokens;
+    /* the raw EDIFACT socket (edifact_socket.c); off while edifact_host is NULL */
+    char *edifact_host;               /* edifact_listen address */
+    int edifact_port;                 /* 0: any free port (written to edifact_port_file) */
+    char *edifact_port_file;          /* when set, the bound port is written there */
+    uint64_t edifact_max_bytes;       /* longest interchange accepted (a rejecting CONTRL) */
+    unsigned edifact_idle_timeout_ms; /* a feed connection with nothing to do */
+    char **edifact_allow;             /* peer addresses allowed (canonical text); none: any */
+    size_t n_edifact_allow;
 } ps_config;
 
 void ps_config_defaults(ps_config *c);
@@ -102,6 +111,9 @@ typedef enum ps_route_kind {
     PS_R_LISTS,       /* GET /v1/lists */
     PS_R_LIST_ENTRY,  /* PUT, DELETE /v1/lists/{list}/entries/{id} */
     PS_R_LIST_IMPORT, /* POST /v1/lists/{list}/import */
+    PS_R_HIT_GET,      /* GET /v1/hits/{cursor} (api_review.c) */
+    PS_R_HIT_DECISION, /* POST /v1/hits/{cursor}/decision */
+    PS_R_AUDIT,        /* GET /v1/audit */
 } ps_route_kind;
 
 typedef struct ps_route {
@@ -115,6 +127,8 @@ typedef struct ps_route {
     char list[64];     /* {list} of /v1/lists/{list}/..., percent-decoded */
     char entry[256];   /* {id} of /v1/lists/{list}/entries/{id}, percent-decoded */
     bool del;          /* DELETE (rather than PUT) of a list entry */
+    ps_hit_filter filter; /* GET /v1/hits: status=, list=, action=, kind=, batch=, min_score= */
+    char hit_id[17];      /* /v1/hits/{hit_id}[/decision]: a hit named by its id, not cursor */
     const char *allow; /* for 405: the methods the path accepts */
 } ps_route;
 
@@ -267,5 +281,21 @@ void ps_intake_screen(ps_worker_ctx *w, uint64_t batch_id); /* screen a recorded
 void ps_intake_queue(ps_server *srv, uint64_t batch_id);
 void ps_api_iapi(ps_worker_ctx *w, ps_job *job); /* POST /v1/iapi (api_iapi.c) */
 void ps_api_lists(ps_worker_ctx *w, ps_job *job); /* /v1/lists... (api_lists.c) */
+/* GET /v1/hits with filters, GET /v1/hits/{cursor}, POST /v1/hits/{cursor}/decision,
+ * GET /v1/audit (api_review.c) */
+void ps_api_review(ps_worker_ctx *w, ps_job *job);
+
+/* ---- the raw EDIFACT socket (edifact_socket.c): on the loop ------------------------------ */
+
+/* The route name every reply of an EDIFACT feed job carries (compared by address): such a
+ * reply goes to ps_edifact_deliver, not to ps_http_deliver. */
+extern const char ps_edifact_route[];
+/* Listens on cfg->edifact_host:edifact_port; *port gets the port bound. 0, or -1 with err. */
+int ps_edifact_listen(ps_server *srv, int *port, char *err, size_t errlen);
+void ps_edifact_deliver(ps_server *srv, ps_reply *r); /* a reply whose route is ps_edifact_route */
+void ps_edifact_drain(ps_server *srv);     /* stop listening; close each feed once answered */
+bool ps_edifact_busy(const ps_server *srv); /* feed connections still open */
+/* config.c: "HOST:PORT" or "[V6]:PORT" into c->edifact_host / c->edifact_port. */
+bool ps_config_set_edifact_listen(ps_config *c, const char *text, char *err, size_t errlen);
 
 #endif

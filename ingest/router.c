@@ -7,17 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return status;
-}
-
 /* A decimal u64 of 1..20 digits without sign or leading '+'. */
 static bool parse_u64(const char *p, size_t n, uint64_t *out)
 {
@@ -77,11 +66,12 @@ static int match_list_path(const char *rest, size_t n, ps_route *out, const char
 {
     const char *slash = memchr(rest, '/', n);
     if (!slash)
-        return fail(err, errlen, 404,
-                    "path: /v1/lists/{list}/entries/{id} or "
-                    "/v1/lists/{list}/import");
+        return ps_errorf(err, errlen, 404,
+                         "path: /v1/lists/{list}/entries/{id} or "
+                         "/v1/lists/{list}/import");
     if (!decode_segment(rest, (size_t)(slash - rest), out->list, sizeof out->list))
-        return fail(err, errlen, 404, "path: the list name is empty, too long or badly escaped");
+        return ps_errorf(err, errlen, 404,
+                         "path: the list name is empty, too long or badly escaped");
     const char *tail = slash + 1;
     size_t tn = n - (size_t)(tail - rest);
     if (path_is(tail, tn, "import")) {
@@ -91,12 +81,14 @@ static int match_list_path(const char *rest, size_t n, ps_route *out, const char
     }
     if (tn > 8 && memcmp(tail, "entries/", 8) == 0) {
         if (!decode_segment(tail + 8, tn - 8, out->entry, sizeof out->entry))
-            return fail(err, errlen, 404, "path: the entry id is empty, too long or badly escaped");
+            return ps_errorf(err, errlen, 404,
+                             "path: the entry id is empty, too long or badly escaped");
         out->kind = PS_R_LIST_ENTRY, out->name = "list_entry", *allow = "PUT, DELETE";
         out->need = PS_AUTH_ADMIN, out->has_body = true;
         return 0;
     }
-    return fail(err, errlen, 404, "path: /v1/lists/{list}/entries/{id} or /v1/lists/{list}/import");
+    return ps_errorf(err, errlen, 404,
+                     "path: /v1/lists/{list}/entries/{id} or /v1/lists/{list}/import");
 }
 
 /* Whether method is one of allow ("GET", "PUT, DELETE"). */
@@ -114,7 +106,39 @@ static bool method_allowed(const char *allow, const char *method)
     return false;
 }
 
-/* Reads since= and limit= from the query; other parameters are ignored. */
+/* GET /v1/hits/{cursor}, POST /v1/hits/{cursor}/decision or GET /v1/hits/stream (rest: what
+ * follows /v1/hits/). */
+static int match_hit_path(const char *rest, size_t n, ps_route *out, const char **allow, char *err,
+                          size_t errlen)
+{
+    if (path_is(rest, n, "stream")) {
+        out->kind = PS_R_HITS_STREAM, out->name = "hits_stream", *allow = "GET";
+        out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
+        return 0;
+    }
+    const char *slash = memchr(rest, '/', n);
+    size_t idlen = slash ? (size_t)(slash - rest) : n;
+    if (ps_hit_id_like(rest, idlen)) {
+        memcpy(out->hit_id, rest, 16); /* a hit_id: resolved to its cursor by the handler */
+        out->hit_id[16] = '\0';
+    } else if (!parse_u64(rest, idlen, &out->id) || out->id == 0)
+        return ps_errorf(err, errlen, 404, "path: no hit \"%.*s\" (hits are named by their cursor)",
+                         (int)(idlen > 40 ? 40 : idlen), rest);
+    if (!slash) {
+        out->kind = PS_R_HIT_GET, out->name = "hit_get", *allow = "GET";
+        out->need = PS_AUTH_ANALYST;
+        return 0;
+    }
+    if (path_is(slash, n - idlen, "/decision")) {
+        out->kind = PS_R_HIT_DECISION, out->name = "hit_decision", *allow = "POST";
+        out->need = PS_AUTH_ANALYST, out->has_body = true;
+        return 0;
+    }
+    return ps_errorf(err, errlen, 404, "path: /v1/hits/{cursor} or /v1/hits/{cursor}/decision");
+}
+
+/* Reads since= and limit= from the query, and the hit filters for GET /v1/hits; other
+ * parameters are ignored. */
 static int parse_query(const char *q, size_t n, ps_route *out, char *err, size_t errlen)
 {
     size_t i = 0;
@@ -129,10 +153,19 @@ static int parse_query(const char *q, size_t n, ps_route *out, char *err, size_t
             size_t vl = (size_t)(q + end - val);
             if (kl == 5 && memcmp(q + i, "since", 5) == 0) {
                 if (!parse_u64(val, vl, &out->since))
-                    return fail(err, errlen, 400, "query: since must be a cursor (0 or more)");
+                    return ps_errorf(err, errlen, 400, "query: since must be a cursor (0 or more)");
             } else if (kl == 5 && memcmp(q + i, "limit", 5) == 0) {
                 if (!parse_u64(val, vl, &out->limit) || out->limit == 0)
-                    return fail(err, errlen, 400, "query: limit must be a positive integer");
+                    return ps_errorf(err, errlen, 400, "query: limit must be a positive integer");
+            } else if (out->kind == PS_R_HITS) {
+                char text[80];
+                if (!decode_segment(val, vl, text, sizeof text))
+                    text[0] = '\0'; /* empty, too long or badly escaped: the filter says which */
+                char ferr[160];
+                int rc = ps_hit_filter_set(&out->filter, q + i, kl, text, strlen(text), ferr,
+                                           sizeof ferr);
+                if (rc > 0)
+                    return ps_errorf(err, errlen, 400, "query: %s", ferr);
             }
         }
         i = end + 1;
@@ -146,7 +179,7 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
     memset(out, 0, sizeof *out);
     out->name = "-";
     if (len == 0 || target[0] != '/')
-        return fail(err, errlen, 400, "request target: expected a path starting with /");
+        return ps_errorf(err, errlen, 400, "request target: expected a path starting with /");
     const char *q = memchr(target, '?', len);
     size_t plen = q ? (size_t)(q - target) : len;
     const char *query = q ? q + 1 : "";
@@ -170,17 +203,22 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
         out->kind = PS_R_BATCH_GET, out->name = "batch_get", allow = "GET";
         out->need = PS_AUTH_CARRIER | PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
         if (!parse_u64(target + 12, plen - 12, &out->id) || out->id == 0)
-            return fail(err, errlen, 404, "path: no batch \"%.*s\" (ids are positive integers)",
-                        (int)(plen - 12 > 40 ? 40 : plen - 12), target + 12);
+            return ps_errorf(err, errlen, 404,
+                             "path: no batch \"%.*s\" (ids are positive integers)",
+                             (int)(plen - 12 > 40 ? 40 : plen - 12), target + 12);
     } else if (path_is(target, plen, "/v1/iapi")) {
         out->kind = PS_R_IAPI, out->name = "iapi", allow = "POST";
         out->need = PS_AUTH_CARRIER, out->has_body = true;
     } else if (path_is(target, plen, "/v1/hits")) {
         out->kind = PS_R_HITS, out->name = "hits", allow = "GET";
         out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
-    } else if (path_is(target, plen, "/v1/hits/stream")) {
-        out->kind = PS_R_HITS_STREAM, out->name = "hits_stream", allow = "GET";
-        out->need = PS_AUTH_SYSTEM | PS_AUTH_ANALYST;
+    } else if (plen > 9 && memcmp(target, "/v1/hits/", 9) == 0) {
+        int st = match_hit_path(target + 9, plen - 9, out, &allow, err, errlen);
+        if (st)
+            return st;
+    } else if (path_is(target, plen, "/v1/audit")) {
+        out->kind = PS_R_AUDIT, out->name = "audit", allow = "GET";
+        out->need = PS_AUTH_ADMIN;
     } else if (path_is(target, plen, "/v1/lists")) {
         out->kind = PS_R_LISTS, out->name = "lists", allow = "GET";
         out->need = PS_AUTH_ADMIN | PS_AUTH_ANALYST;
@@ -189,14 +227,14 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
         if (st)
             return st;
     } else {
-        return fail(err, errlen, 404, "path: no such endpoint");
+        return ps_errorf(err, errlen, 404, "path: no such endpoint");
     }
     out->allow = allow;
     out->del = strcmp(method, "DELETE") == 0;
     if (out->kind == PS_R_LIST_ENTRY && out->del)
         out->has_body = false;
     if (!method_allowed(allow, method))
-        return fail(err, errlen, 405, "method: %s is not allowed here (allowed: %s)", method,
-                    allow);
+        return ps_errorf(err, errlen, 405, "method: %s is not allowed here (allowed: %s)", method,
+                         allow);
     return parse_query(query, qlen, out, err, errlen);
 }

@@ -33,6 +33,15 @@ static void usage(FILE *out)
           "  rules screen --db DIR [--now YYYY-MM-DDTHH:MM] FILE\n"
           "                           screen a JSON batch or JSON Lines of travellers with the\n"
           "                           targeting rules alone; hits as JSON Lines on stdout\n"
+          "  hits list --data DIR [--status S] [--list L] [--action A] [--kind K] [--batch ID]\n"
+          "            [--min-score X] [--from T] [--to T] [--since CURSOR] [--limit N]\n"
+          "                           paxscreend's stored hits (DIR: its --data) that pass\n"
+          "                           the filters, with their status, as JSON Lines\n"
+          "  hits show --data DIR [--by NAME] CURSOR|HIT_ID\n"
+          "                           one hit with its status and decisions (audited)\n"
+          "  hits decide --data DIR CURSOR --decision true_match|false_positive|escalated\n"
+          "            [--note TEXT] --by NAME\n"
+          "                           record a decision on a hit (audited)\n"
           "  help                     this text\n",
           out);
 }
@@ -52,6 +61,8 @@ int main(int argc, char **argv)
         return ps_cmd_screen(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return ps_cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "hits") == 0)
+        return ps_cmd_hits(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;
