@@ -20,6 +20,9 @@
  *   hashes   format + hash     -> ids (sorted dups) (duplicate detection)
  *   pending  id (u64)          -> ""               (received, not yet screened)
  *   hits     cursor (u64)      -> hit JSON (one object, as ps_json_write_hit writes it)
+ *   decisions, hit_status, audit, suppress, hit_ids
+ *            the analysts' decisions on hits, the audit log and suppressions: kept by
+ *            engine/hit_review.c (see paxscreen/hit_review.h)
  * Thread safety: one handle per process, shared by all threads; each call is its own
  * transaction (LMDB serializes writers). Every function returns PS_BSTORE_* and, on error, a
  * message in err. */
