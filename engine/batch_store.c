@@ -14,6 +14,8 @@
  * Batch records are a fixed header in host byte order (the file never leaves this machine)
  * followed by the failure reason. */
 #include "paxscreen/batch_store.h"
+#include "paxscreen/bytes.h"
+#include "paxscreen/diag.h"
 #include "paxscreen/hit_review.h"
 
 #include <errno.h>
@@ -68,39 +70,10 @@ const char *ps_batch_format_name(ps_batch_format f)
     }
 }
 
-static int set_err(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int set_err(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 static int mdb_fail(int rc, const char *what, char *err, size_t errlen)
 {
-    return set_err(err, errlen, rc == MDB_MAP_FULL ? PS_BSTORE_FULL : PS_BSTORE_IO,
-                   "batch store: %s: %s", what, mdb_strerror(rc));
-}
-
-static void put_u64(unsigned char out[8], uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        out[i] = (unsigned char)(v & 0xff);
-        v >>= 8;
-    }
-}
-
-static uint64_t get_u64(const unsigned char in[8])
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | in[i];
-    return v;
+    return ps_errorf(err, errlen, rc == MDB_MAP_FULL ? PS_BSTORE_FULL : PS_BSTORE_IO,
+                     "batch store: %s: %s", what, mdb_strerror(rc));
 }
 
 static uint64_t now_ms(void)
@@ -117,16 +90,17 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT)
-            return set_err(err, errlen, PS_BSTORE_IO, "batch store: %s: %s", dir, strerror(errno));
+            return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: %s: %s", dir,
+                             strerror(errno));
         if (mkdir(dir, 0770) != 0 && errno != EEXIST)
-            return set_err(err, errlen, PS_BSTORE_IO, "batch store: creating %s: %s", dir,
-                           strerror(errno));
+            return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: creating %s: %s", dir,
+                             strerror(errno));
     } else if (!S_ISDIR(st.st_mode)) {
-        return set_err(err, errlen, PS_BSTORE_IO, "batch store: %s: not a directory", dir);
+        return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: %s: not a directory", dir);
     }
     ps_batch_store *bs = calloc(1, sizeof *bs);
     if (!bs)
-        return set_err(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
+        return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
     int rc = mdb_env_create(&bs->env);
     if (rc == 0)
         rc = mdb_env_set_maxdbs(bs->env, 16);
@@ -137,8 +111,8 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
     if (rc == 0)
         rc = mdb_env_open(bs->env, dir, MDB_NOTLS, 0660);
     if (rc != 0) {
-        int code = set_err(err, errlen, PS_BSTORE_IO, "batch store: opening %s: %s", dir,
-                           mdb_strerror(rc));
+        int code = ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: opening %s: %s", dir,
+                             mdb_strerror(rc));
         mdb_env_close(bs->env);
         free(bs);
         return code;
@@ -210,7 +184,7 @@ static int last_key(MDB_txn *txn, MDB_dbi dbi, uint64_t *out)
     rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
     *out = 0;
     if (rc == 0 && k.mv_size == 8)
-        *out = get_u64(k.mv_data);
+        *out = ps_get_be64(k.mv_data);
     mdb_cursor_close(c);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
@@ -244,7 +218,7 @@ static int find_same_body(MDB_txn *txn, ps_batch_store *bs, MDB_val *hkey, const
             break;
         }
         if (r2 == 0 && bv.mv_size == len && (len == 0 || memcmp(bv.mv_data, body, len) == 0)) {
-            *same = get_u64(v.mv_data);
+            *same = ps_get_be64(v.mv_data);
             break;
         }
     }
@@ -258,8 +232,8 @@ int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const voi
     *id = 0;
     *duplicate = false;
     if (format != PS_BATCH_JSON && format != PS_BATCH_PAXLST)
-        return set_err(err, errlen, PS_BSTORE_INVALID, "batch store: unknown format %d",
-                       (int)format);
+        return ps_errorf(err, errlen, PS_BSTORE_INVALID, "batch store: unknown format %d",
+                         (int)format);
     XXH128_hash_t h = XXH3_128bits(body, len);
     XXH128_canonical_t canon;
     XXH128_canonicalFromHash(&canon, h);
@@ -291,7 +265,7 @@ int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const voi
     }
     uint64_t n = last + 1;
     unsigned char nkey[8];
-    put_u64(nkey, n);
+    ps_put_be64(nkey, n);
 
     batch_rec r;
     memset(&r, 0, sizeof r);
@@ -332,7 +306,7 @@ static int read_rec(MDB_txn *txn, ps_batch_store *bs, uint64_t id, batch_rec *r,
                     const char **reason)
 {
     unsigned char nkey[8];
-    put_u64(nkey, id);
+    ps_put_be64(nkey, id);
     MDB_val k = {8, nkey}, v;
     int rc = mdb_get(txn, bs->batches, &k, &v);
     if (rc != 0)
@@ -355,10 +329,10 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
     *first_cursor = 0;
     *already = false;
     if (status != PS_BATCH_SCREENED && status != PS_BATCH_FAILED)
-        return set_err(err, errlen, PS_BSTORE_INVALID,
-                       "batch store: a batch ends screened or "
-                       "failed, not %s",
-                       ps_batch_status_name(status));
+        return ps_errorf(err, errlen, PS_BSTORE_INVALID,
+                         "batch store: a batch ends screened or "
+                         "failed, not %s",
+                         ps_batch_status_name(status));
     MDB_txn *txn;
     int rc = mdb_txn_begin(bs->env, NULL, 0, &txn);
     if (rc != 0)
@@ -367,8 +341,8 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
     rc = read_rec(txn, bs, id, &r, NULL);
     if (rc == MDB_NOTFOUND) {
         mdb_txn_abort(txn);
-        return set_err(err, errlen, PS_BSTORE_NOT_FOUND, "batch store: no batch %llu",
-                       (unsigned long long)id);
+        return ps_errorf(err, errlen, PS_BSTORE_NOT_FOUND, "batch store: no batch %llu",
+                         (unsigned long long)id);
     }
     if (rc != 0) {
         mdb_txn_abort(txn);
@@ -385,7 +359,7 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
     uint64_t first = cursor + 1;
     for (uint32_t i = 0; rc == 0 && i < n_hits; i++) {
         unsigned char ck[8];
-        put_u64(ck, ++cursor);
+        ps_put_be64(ck, ++cursor);
         MDB_val k = {8, ck}, v = {hits[i].len, (void *)hits[i].json};
         what = "storing a hit";
         rc = mdb_put(txn, bs->hits, &k, &v, MDB_APPEND);
@@ -394,7 +368,7 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
     unsigned char *buf = malloc(sizeof r + rlen + 1);
     if (rc == 0 && !buf) {
         mdb_txn_abort(txn);
-        return set_err(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
+        return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
     }
     if (rc == 0) {
         r.status = (uint8_t)status;
@@ -408,7 +382,7 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
             memcpy(buf + sizeof r, reason, rlen);
         buf[sizeof r + rlen] = '\0';
         unsigned char nkey[8];
-        put_u64(nkey, id);
+        ps_put_be64(nkey, id);
         MDB_val k = {8, nkey}, v = {sizeof r + rlen + 1, buf};
         what = "updating the batch";
         rc = mdb_put(txn, bs->batches, &k, &v, 0);
@@ -459,7 +433,7 @@ int ps_batch_store_get(ps_batch_store *bs, uint64_t id, ps_batch_info *out, char
     }
     mdb_txn_abort(txn);
     if (rc == MDB_NOTFOUND)
-        return set_err(err, errlen, PS_BSTORE_NOT_FOUND, "no batch %llu", (unsigned long long)id);
+        return ps_errorf(err, errlen, PS_BSTORE_NOT_FOUND, "no batch %llu", (unsigned long long)id);
     return rc ? mdb_fail(rc, "reading the batch", err, errlen) : PS_BSTORE_OK;
 }
 
@@ -473,7 +447,7 @@ int ps_batch_store_body(ps_batch_store *bs, uint64_t id, char **body, size_t *le
     if (rc != 0)
         return mdb_fail(rc, "starting a read", err, errlen);
     unsigned char nkey[8];
-    put_u64(nkey, id);
+    ps_put_be64(nkey, id);
     MDB_val k = {8, nkey}, v;
     rc = mdb_get(txn, bs->bodies, &k, &v);
     if (rc == 0) {
@@ -485,12 +459,12 @@ int ps_batch_store_body(ps_batch_store *bs, uint64_t id, char **body, size_t *le
     }
     mdb_txn_abort(txn);
     if (rc == MDB_NOTFOUND)
-        return set_err(err, errlen, PS_BSTORE_NOT_FOUND, "no body for batch %llu",
-                       (unsigned long long)id);
+        return ps_errorf(err, errlen, PS_BSTORE_NOT_FOUND, "no body for batch %llu",
+                         (unsigned long long)id);
     if (rc != 0)
         return mdb_fail(rc, "reading the body", err, errlen);
     if (!*body)
-        return set_err(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
+        return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
     return PS_BSTORE_OK;
 }
 
@@ -511,7 +485,7 @@ size_t ps_batch_store_pending(ps_batch_store *bs, uint64_t *ids, size_t cap, cha
         for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && n < cap;
              rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
             if (k.mv_size == 8)
-                ids[n++] = get_u64(k.mv_data);
+                ids[n++] = ps_get_be64(k.mv_data);
         mdb_cursor_close(c);
     }
     mdb_txn_abort(txn);
@@ -533,14 +507,14 @@ static int walk_hits(ps_batch_store *bs, uint64_t from, uint64_t limit, uint64_t
         return mdb_fail(rc, "opening the hit log", err, errlen);
     }
     unsigned char ck[8];
-    put_u64(ck, from);
+    ps_put_be64(ck, from);
     MDB_val k = {8, ck}, v;
     uint64_t count = 0;
     for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 8)
             continue;
-        uint64_t cur = get_u64(k.mv_data);
+        uint64_t cur = ps_get_be64(k.mv_data);
         if (upto && cur > upto)
             break;
         if (limit && count >= limit)

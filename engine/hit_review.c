@@ -14,6 +14,7 @@
  * decision that makes or lifts it. */
 #include "paxscreen/hit_review.h"
 
+#include "paxscreen/bytes.h"
 #include "paxscreen/diag.h"
 #include "paxscreen/normalize.h"
 #include "paxscreen/record.h"
@@ -59,22 +60,6 @@ static int mdb_fail(int rc, const char *what, char *err, size_t errlen)
 {
     return ps_errorf(err, errlen, rc == MDB_MAP_FULL ? PS_BSTORE_FULL : PS_BSTORE_IO,
                      "hit review: %s: %s", what, mdb_strerror(rc));
-}
-
-static void put_u64(unsigned char out[8], uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        out[i] = (unsigned char)(v & 0xff);
-        v >>= 8;
-    }
-}
-
-static uint64_t get_u64(const unsigned char in[8])
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | in[i];
-    return v;
 }
 
 static uint64_t now_ms(void)
@@ -144,7 +129,7 @@ static int audit_append(MDB_txn *txn, const ps_review_dbs *d, const audit_item *
     rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
     mdb_cursor_close(c);
     if (rc == 0 && k.mv_size == 8)
-        seq = get_u64(k.mv_data) + 1;
+        seq = ps_get_be64(k.mv_data) + 1;
     else if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
     char at[32];
@@ -168,7 +153,7 @@ static int audit_append(MDB_txn *txn, const ps_review_dbs *d, const audit_item *
     if (!text)
         return ENOMEM;
     unsigned char key[8];
-    put_u64(key, seq);
+    ps_put_be64(key, seq);
     k = (MDB_val){8, key};
     v = (MDB_val){strlen(text), text};
     rc = mdb_put(txn, d->audit, &k, &v, MDB_APPEND);
@@ -208,14 +193,14 @@ static int index_hit_ids(MDB_txn *txn, const ps_review_dbs *d, uint64_t *added)
     uint64_t upto = 0;
     int rc = mdb_get(txn, d->hit_ids, &k, &v);
     if (rc == 0 && v.mv_size == 8)
-        upto = get_u64(v.mv_data);
+        upto = ps_get_be64(v.mv_data);
     else if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
     MDB_cursor *c;
     rc = mdb_cursor_open(txn, d->hits, &c);
     if (rc != 0)
         return rc;
-    put_u64(key, upto + 1);
+    ps_put_be64(key, upto + 1);
     k = (MDB_val){8, key};
     uint64_t last = upto;
     *added = 0;
@@ -223,15 +208,15 @@ static int index_hit_ids(MDB_txn *txn, const ps_review_dbs *d, uint64_t *added)
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 8)
             continue;
-        last = get_u64(k.mv_data);
+        last = ps_get_be64(k.mv_data);
         (*added)++;
         const char *p = memmem(v.mv_data, v.mv_size, mark, sizeof mark - 1);
         size_t off = p ? (size_t)(p - (const char *)v.mv_data) + sizeof mark - 1 : 0;
         if (!p || off + 16 > v.mv_size || !ps_hit_id_like(p + sizeof mark - 1, 16))
             continue;
         unsigned char ik[8];
-        put_u64(ik, hex_u64(p + sizeof mark - 1));
-        put_u64(val, last);
+        ps_put_be64(ik, hex_u64(p + sizeof mark - 1));
+        ps_put_be64(val, last);
         MDB_val hk = {8, ik}, hv = {8, val};
         int r2 = mdb_put(txn, d->hit_ids, &hk, &hv, MDB_NOOVERWRITE);
         if (r2 != 0 && r2 != MDB_KEYEXIST) {
@@ -244,7 +229,7 @@ static int index_hit_ids(MDB_txn *txn, const ps_review_dbs *d, uint64_t *added)
         return rc;
     if (last == upto)
         return 0;
-    put_u64(val, last);
+    ps_put_be64(val, last);
     k = (MDB_val){1, &pk};
     v = (MDB_val){8, val};
     return mdb_put(txn, d->hit_ids, &k, &v, 0);
@@ -266,11 +251,11 @@ int ps_hit_find_id(ps_batch_store *bs, const char *hit_id, size_t n, uint64_t *c
     uint64_t added = 0;
     rc = index_hit_ids(txn, &d, &added);
     unsigned char key[8];
-    put_u64(key, hex_u64(hit_id));
+    ps_put_be64(key, hex_u64(hit_id));
     MDB_val k = {8, key}, v;
     int found = rc == 0 ? mdb_get(txn, d.hit_ids, &k, &v) : rc;
     if (found == 0 && v.mv_size == 8)
-        *cursor = get_u64(v.mv_data);
+        *cursor = ps_get_be64(v.mv_data);
     if (rc == 0 && added)
         rc = mdb_txn_commit(txn);
     else
@@ -328,13 +313,13 @@ static int update_suppression(MDB_txn *txn, const ps_review_dbs *d, const ps_hit
         MDB_val k = {klen, key}, v;
         if (dec->decision == PS_HIT_FALSE_POSITIVE) {
             unsigned char val[24];
-            put_u64(val, (uint64_t)json_integer_value(version));
-            put_u64(val + 8, dec->cursor);
-            put_u64(val + 16, dec->seq);
+            ps_put_be64(val, (uint64_t)json_integer_value(version));
+            ps_put_be64(val + 8, dec->cursor);
+            ps_put_be64(val + 16, dec->seq);
             v = (MDB_val){24, val};
             rc = mdb_put(txn, d->suppress, &k, &v, 0);
         } else if (mdb_get(txn, d->suppress, &k, &v) == 0 && v.mv_size == 24 &&
-                   get_u64((const unsigned char *)v.mv_data + 8) == dec->cursor) {
+                   ps_get_be64((const unsigned char *)v.mv_data + 8) == dec->cursor) {
             rc = mdb_del(txn, d->suppress, &k, NULL);
         }
     }
@@ -360,10 +345,10 @@ int ps_hit_suppression_find(ps_batch_store *bs, const char *identity, const char
         return mdb_fail(rc, "starting a read", err, errlen);
     MDB_val k = {klen, key}, v;
     rc = mdb_get(txn, d.suppress, &k, &v);
-    if (rc == 0 && v.mv_size == 24 && get_u64(v.mv_data) == entry_version) {
+    if (rc == 0 && v.mv_size == 24 && ps_get_be64(v.mv_data) == entry_version) {
         *suppressed = true;
-        *by_cursor = get_u64((const unsigned char *)v.mv_data + 8);
-        *by_seq = get_u64((const unsigned char *)v.mv_data + 16);
+        *by_cursor = ps_get_be64((const unsigned char *)v.mv_data + 8);
+        *by_seq = ps_get_be64((const unsigned char *)v.mv_data + 16);
     }
     mdb_txn_abort(txn);
     if (rc != 0 && rc != MDB_NOTFOUND)
@@ -415,7 +400,7 @@ void ps_traveller_identity(const ps_traveller *t, char out[PS_IDENTITY_HEX])
 static bool hit_exists(MDB_txn *txn, const ps_review_dbs *d, uint64_t cursor, MDB_val *v, int *rc)
 {
     unsigned char key[8];
-    put_u64(key, cursor);
+    ps_put_be64(key, cursor);
     MDB_val k = {8, key};
     *rc = mdb_get(txn, d->hits, &k, v);
     if (*rc == MDB_NOTFOUND) {
@@ -453,7 +438,7 @@ static int put_decision(MDB_txn *txn, const ps_review_dbs *d, const ps_hit_decis
 {
     size_t bl = strlen(dec->by), nl = strlen(dec->note);
     unsigned char buf[DEC_HEADER + PS_REVIEW_WHO_MAX + PS_REVIEW_NOTE_MAX];
-    put_u64(buf, dec->at_ms);
+    ps_put_be64(buf, dec->at_ms);
     buf[8] = (unsigned char)dec->decision;
     buf[9] = (unsigned char)bl;
     buf[10] = (unsigned char)(nl >> 8);
@@ -461,15 +446,15 @@ static int put_decision(MDB_txn *txn, const ps_review_dbs *d, const ps_hit_decis
     memcpy(buf + DEC_HEADER, dec->by, bl);
     memcpy(buf + DEC_HEADER + bl, dec->note, nl);
     unsigned char key[16];
-    put_u64(key, dec->cursor);
-    put_u64(key + 8, dec->seq);
+    ps_put_be64(key, dec->cursor);
+    ps_put_be64(key + 8, dec->seq);
     MDB_val k = {16, key}, v = {DEC_HEADER + bl + nl, buf};
     int rc = mdb_put(txn, d->decisions, &k, &v, 0);
     if (rc != 0)
         return rc;
     unsigned char st[9];
     st[0] = (unsigned char)dec->decision;
-    put_u64(st + 1, dec->seq);
+    ps_put_be64(st + 1, dec->seq);
     MDB_val sk = {8, key}, sv = {9, st};
     return mdb_put(txn, d->hit_status, &sk, &sv, 0);
 }
@@ -530,7 +515,7 @@ static ps_hit_status status_in(MDB_txn *txn, const ps_review_dbs *d, uint64_t cu
                                const MDB_val *hit)
 {
     unsigned char key[8];
-    put_u64(key, cursor);
+    ps_put_be64(key, cursor);
     MDB_val k = {8, key}, v;
     if (mdb_get(txn, d->hit_status, &k, &v) == 0 && v.mv_size >= 1) {
         unsigned s = ((const unsigned char *)v.mv_data)[0];
@@ -576,9 +561,9 @@ static bool read_decision(const MDB_val *k, const MDB_val *v, ps_hit_decision *o
     if (v->mv_size < DEC_HEADER + bl + nl || nl > PS_REVIEW_NOTE_MAX || bl > PS_REVIEW_WHO_MAX)
         return false;
     const char *p = (const char *)h + DEC_HEADER;
-    out->cursor = get_u64(k->mv_data);
-    out->seq = get_u64((const unsigned char *)k->mv_data + 8);
-    out->at_ms = get_u64(h);
+    out->cursor = ps_get_be64(k->mv_data);
+    out->seq = ps_get_be64((const unsigned char *)k->mv_data + 8);
+    out->at_ms = ps_get_be64(h);
     out->decision = (ps_hit_status)h[8];
     memcpy(out->by, p, bl);
     out->by[bl] = '\0';
@@ -596,7 +581,7 @@ static int walk_decisions(MDB_txn *txn, const ps_review_dbs *d, uint64_t cursor,
     if (rc != 0)
         return rc;
     unsigned char key[16];
-    put_u64(key, cursor);
+    ps_put_be64(key, cursor);
     memset(key + 8, 0, 8);
     MDB_val k = {16, key}, v;
     ps_hit_decision *dec = malloc(sizeof *dec);
@@ -606,7 +591,7 @@ static int walk_decisions(MDB_txn *txn, const ps_review_dbs *d, uint64_t cursor,
     }
     for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 16 || get_u64(k.mv_data) != cursor)
+        if (k.mv_size != 16 || ps_get_be64(k.mv_data) != cursor)
             break;
         if (read_decision(&k, &v, dec) && !fn(ctx, dec))
             break;
@@ -693,7 +678,7 @@ int ps_hit_show(ps_batch_store *bs, uint64_t cursor, const char *who, ps_buf *ou
     if (rc != 0)
         return mdb_fail(rc, "starting a write", err, errlen);
     unsigned char key[8];
-    put_u64(key, cursor);
+    ps_put_be64(key, cursor);
     MDB_val k = {8, key}, v;
     rc = mdb_get(txn, d.hits, &k, &v);
     if (rc != 0) {
@@ -949,7 +934,7 @@ int ps_hit_list(ps_batch_store *bs, const ps_hit_filter *f, uint64_t after, uint
         return mdb_fail(rc, "opening the hit log", err, errlen);
     }
     unsigned char key[8];
-    put_u64(key, after + 1);
+    ps_put_be64(key, after + 1);
     MDB_val k = {8, key}, v;
     uint64_t matched = 0, examined = 0, scan = f->scan ? f->scan : PS_HIT_LIST_SCAN;
     for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
@@ -958,7 +943,7 @@ int ps_hit_list(ps_batch_store *bs, const ps_hit_filter *f, uint64_t after, uint
             continue;
         if (examined++ >= scan)
             break;
-        uint64_t cur = get_u64(k.mv_data);
+        uint64_t cur = ps_get_be64(k.mv_data);
         *next = cur;
         ps_hit_status st = status_in(txn, &d, cur, &v);
         if (f->by_status && st != f->status)
@@ -1012,7 +997,7 @@ int ps_audit_export(ps_batch_store *bs, const char *who, uint64_t since, uint64_
     uint64_t count = 0;
     if (rc == 0 && since < UINT64_MAX) {
         unsigned char key[8];
-        put_u64(key, since + 1);
+        ps_put_be64(key, since + 1);
         MDB_val k = {8, key}, v;
         for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
              rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
@@ -1021,7 +1006,7 @@ int ps_audit_export(ps_batch_store *bs, const char *who, uint64_t since, uint64_
             if (limit && count >= limit)
                 break;
             count++;
-            *next = get_u64(k.mv_data);
+            *next = ps_get_be64(k.mv_data);
             if (!fn(ctx, *next, v.mv_data, v.mv_size))
                 break;
         }

@@ -176,16 +176,6 @@ static void write_uci(ps_edi_writer *w, const ps_edi_interchange *rcv, const ps_
     ps_edi_write_end(w);
 }
 
-static void write_count_ref(ps_edi_writer *w, const char *tag, uint32_t count, const char *ref)
-{
-    char n[16];
-    snprintf(n, sizeof n, "%u", count);
-    ps_edi_write_tag(w, tag);
-    ps_edi_write_element(w, n, PS_EDI_CSTR);
-    ps_edi_write_element(w, ref, PS_EDI_CSTR);
-    ps_edi_write_end(w);
-}
-
 int ps_contrl_write(ps_buf *out, const ps_edi_interchange *received, const ps_contrl_params *params,
                     char *err, size_t errlen)
 {
@@ -202,7 +192,7 @@ int ps_contrl_write(ps_buf *out, const ps_edi_interchange *received, const ps_co
     w.segments = 0;
     write_unh(&w, received, params->message_ref);
     write_uci(&w, received, params);
-    write_count_ref(&w, "UNT", w.segments + 1, params->message_ref);
-    write_count_ref(&w, "UNZ", 1, params->control_ref);
+    ps_edi_write_trailer(&w, "UNT", w.segments + 1, params->message_ref);
+    ps_edi_write_trailer(&w, "UNZ", 1, params->control_ref);
     return PS_EDI_WRITE_OK;
 }

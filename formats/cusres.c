@@ -188,16 +188,6 @@ static void write_traveller(ps_edi_writer *w, const ps_traveller *t, uint32_t i,
     ps_edi_write_end(w);
 }
 
-static void write_count_ref(ps_edi_writer *w, const char *tag, uint32_t count, const char *ref)
-{
-    char n[16];
-    snprintf(n, sizeof n, "%u", count);
-    ps_edi_write_tag(w, tag);
-    ps_edi_write_element(w, n, PS_EDI_CSTR);
-    ps_edi_write_element(w, ref, PS_EDI_CSTR);
-    ps_edi_write_end(w);
-}
-
 int ps_cusres_write(ps_buf *out, const ps_edi_interchange *request, const ps_paxlst_message *m,
                     const ps_cusres_verdict *verdicts, uint32_t n_verdicts,
                     const ps_cusres_params *params, ps_cusres_stats *stats, char *err,
@@ -232,8 +222,8 @@ int ps_cusres_write(ps_buf *out, const ps_edi_interchange *request, const ps_pax
     for (uint32_t i = 0; i < m->n_travellers; i++)
         write_traveller(&w, &m->travellers[i], i, &verdicts[i]);
     uint32_t segments = w.segments + 1; /* + UNT itself */
-    write_count_ref(&w, "UNT", segments, params->message_ref);
-    write_count_ref(&w, "UNZ", 1, params->control_ref);
+    ps_edi_write_trailer(&w, "UNT", segments, params->message_ref);
+    ps_edi_write_trailer(&w, "UNZ", 1, params->control_ref);
     if (stats) {
         stats->segments = segments;
         stats->substituted = w.substituted;

@@ -226,3 +226,13 @@ void ps_edi_write_unb(ps_edi_writer *w, const ps_edi_interchange *received, cons
     }
     ps_edi_write_end(w);
 }
+
+void ps_edi_write_trailer(ps_edi_writer *w, const char *tag, uint32_t count, const char *ref)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%u", count);
+    ps_edi_write_tag(w, tag);
+    ps_edi_write_element(w, n, PS_EDI_CSTR);
+    ps_edi_write_element(w, ref, PS_EDI_CSTR);
+    ps_edi_write_end(w);
+}

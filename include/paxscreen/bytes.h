@@ -1,6 +1,6 @@
 /* paxscreen/bytes.h — integers written into and read from stored bytes explicitly, byte by
- * byte (no struct is ever copied to disk): little-endian for values, as the stores use them.
- * Inline: they sit on every store read and write. */
+ * byte (no struct is ever copied to disk): little-endian for values, big-endian for keys (so
+ * that LMDB's byte order is numeric order). Inline: they sit on every store read and write. */
 #ifndef PAXSCREEN_BYTES_H
 #define PAXSCREEN_BYTES_H
 
@@ -30,6 +30,20 @@ static inline uint64_t ps_get_le64(const unsigned char *p)
 {
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static inline void ps_put_be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)(v & 0xff);
+}
+
+static inline uint64_t ps_get_be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
         v = v << 8 | p[i];
     return v;
 }

@@ -59,4 +59,7 @@ void ps_edi_write_party(ps_edi_writer *w, const char *id, const char *qualifier)
 void ps_edi_write_unb(ps_edi_writer *w, const ps_edi_interchange *received, const char *syntax_id,
                       const char *control_ref, const ps_date *now, bool echo_refs);
 
+/* A trailer: UNT (segments, message reference), UNE or UNZ (count, control reference). */
+void ps_edi_write_trailer(ps_edi_writer *w, const char *tag, uint32_t count, const char *ref);
+
 #endif
