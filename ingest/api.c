@@ -351,6 +351,10 @@ void ps_api_run(ps_worker_ctx *w, ps_job *job)
     case PS_R_LIST_IMPORT:
         ps_api_lists(w, job);
         break;
+    case PS_R_RULES:
+    case PS_R_RULE:
+        ps_api_rules(w, job);
+        break;
     default:
         answer(w, job, ps_reply_error(404, "path: no such endpoint"));
         break;

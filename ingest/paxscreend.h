@@ -111,6 +111,8 @@ typedef enum ps_route_kind {
     PS_R_LISTS,       /* GET /v1/lists */
     PS_R_LIST_ENTRY,  /* PUT, DELETE /v1/lists/{list}/entries/{id} */
     PS_R_LIST_IMPORT, /* POST /v1/lists/{list}/import */
+    PS_R_RULES,       /* GET /v1/rules */
+    PS_R_RULE,        /* GET, PUT, DELETE /v1/rules/{id} */
     PS_R_HIT_GET,      /* GET /v1/hits/{cursor} (api_review.c) */
     PS_R_HIT_DECISION, /* POST /v1/hits/{cursor}/decision */
     PS_R_AUDIT,        /* GET /v1/audit */
@@ -125,7 +127,7 @@ typedef struct ps_route {
     uint64_t since;    /* ?since= */
     uint64_t limit;    /* ?limit=, 0 when absent */
     char list[64];     /* {list} of /v1/lists/{list}/..., percent-decoded */
-    char entry[256];   /* {id} of /v1/lists/{list}/entries/{id}, percent-decoded */
+    char entry[256];   /* {id} of /v1/lists/{list}/entries/{id} or /v1/rules/{id}, decoded */
     bool del;          /* DELETE (rather than PUT) of a list entry */
     ps_hit_filter filter; /* GET /v1/hits: status=, list=, action=, kind=, batch=, min_score= */
     char hit_id[17];      /* /v1/hits/{hit_id}[/decision]: a hit named by its id, not cursor */
@@ -281,6 +283,7 @@ void ps_intake_screen(ps_worker_ctx *w, uint64_t batch_id); /* screen a recorded
 void ps_intake_queue(ps_server *srv, uint64_t batch_id);
 void ps_api_iapi(ps_worker_ctx *w, ps_job *job); /* POST /v1/iapi (api_iapi.c) */
 void ps_api_lists(ps_worker_ctx *w, ps_job *job); /* /v1/lists... (api_lists.c) */
+void ps_api_rules(ps_worker_ctx *w, ps_job *job); /* /v1/rules... (api_rules.c) */
 /* GET /v1/hits with filters, GET /v1/hits/{cursor}, POST /v1/hits/{cursor}/decision,
  * GET /v1/audit (api_review.c) */
 void ps_api_review(ps_worker_ctx *w, ps_job *job);

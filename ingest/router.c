@@ -226,6 +226,16 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
         int st = match_list_path(target + 10, plen - 10, out, &allow, err, errlen);
         if (st)
             return st;
+    } else if (path_is(target, plen, "/v1/rules")) {
+        out->kind = PS_R_RULES, out->name = "rules", allow = "GET";
+        out->need = PS_AUTH_ADMIN | PS_AUTH_ANALYST;
+    } else if (plen > 10 && memcmp(target, "/v1/rules/", 10) == 0) {
+        if (!decode_segment(target + 10, plen - 10, out->entry, sizeof out->entry))
+            return ps_errorf(err, errlen, 404,
+                             "path: the rule id is empty, too long or badly escaped");
+        out->kind = PS_R_RULE, out->name = "rule", allow = "GET, PUT, DELETE";
+        out->need = strcmp(method, "GET") == 0 ? PS_AUTH_ADMIN | PS_AUTH_ANALYST : PS_AUTH_ADMIN;
+        out->has_body = strcmp(method, "PUT") == 0;
     } else {
         return ps_errorf(err, errlen, 404, "path: no such endpoint");
     }

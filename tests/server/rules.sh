@@ -37,6 +37,35 @@ check "iapi: 200" test "$code" = 200
 check "iapi: the route rule says do not board, for both" \
   test "$(tr -d '\n' <"$tmp/body" | tr "'" '\n' | grep -c '^ERC+1Z')" = 2
 
+# the rules over HTTP
+code=$(req "$ADMIN" PUT /v1/rules/R-anna --data-binary '{"name":"ANNA on XZ","action":"notify","when":{"all":[{"field":"given_names","equals":"anna"},{"field":"carrier","equals":"XZ"}]}}')
+check "PUT rule: 200" test "$code" = 200
+check "PUT rule: inserted" test "$(body .result)" = inserted
+code=$(req "$SYSTEM" POST /v1/screen --data-binary "$batch")
+check "screening sees the rule put over HTTP" \
+  test "$(body '[.hits[] | select(.entry_id == "R-anna") | .traveller_id] | join(",")')" = S1
+code=$(req "$ANALYST" GET /v1/rules/R-anna)
+check "GET rule: 200 for an analyst" test "$code" = 200
+check "GET rule: the rule and its version" test "$(body '[.id, .action, (.version > 0)] | join(" ")')" = "R-anna notify true"
+code=$(req "$ADMIN" GET /v1/rules)
+check "GET rules: all three" test "$(body '[.rules[].id] | join(",")')" = "R-anna,R-route,R-seat"
+code=$(req "$ADMIN" PUT /v1/rules/R-bad --data-binary '{"name":"bad","action":"refer","when":{"field":"surname","matches":"AB(C"}}')
+check "bad pattern: 400" test "$code" = 400
+check "bad pattern: Hyperscan's message, rule and path named" \
+  test "$(body '.error.message | test("R-bad.*when.matches.*Hyperscan")')" = true
+code=$(req "$ADMIN" PUT /v1/rules/R-anna --data-binary '{"id":"R-other","name":"x","action":"refer","when":{"field":"seat","equals":"1A"}}')
+check "id in body differs from path: 400" test "$code" = 400
+code=$(req "$ADMIN" PUT /v1/rules/R-x --data-binary '{"name":"x","action":"refer","when":{"field":"nope","equals":"1"}}')
+check "unknown field: 400 naming the path" test "$(body .error.field)" = "when.field"
+code=$(req "$ANALYST" PUT /v1/rules/R-anna --data-binary '{}')
+check "analysts may not write rules: 403" test "$code" = 403
+code=$(req "$ADMIN" DELETE /v1/rules/R-anna)
+check "DELETE rule: 200" test "$code" = 200
+code=$(req "$ADMIN" DELETE /v1/rules/R-anna)
+check "DELETE again: 404" test "$code" = 404
+code=$(req "$SYSTEM" POST /v1/screen --data-binary "$batch")
+check "screening no longer sees it" test "$(body '[.hits[] | select(.entry_id == "R-anna")] | length')" = 0
+
 stop_server
 check "SIGTERM: exit 0" test $? -eq 0
 finish
