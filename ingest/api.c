@@ -251,11 +251,22 @@ static void batch_get(ps_worker_ctx *w, ps_job *job)
     time_iso(b, "received_at", info.received_ms);
     time_iso(b, "screened_at", info.screened_ms);
     ps_buf_printf(b, ",\"bytes\":%llu", (unsigned long long)info.body_bytes);
+    /* A carrier learns that its batch was screened, never whom it matched: hits are for the
+     * border authorities (system, analyst, admin). */
+    bool authority = ps_auth_allows(job->route.roles, PS_AUTH_SYSTEM | PS_AUTH_ANALYST);
     if (info.status != PS_BATCH_RECEIVED)
-        ps_buf_printf(b, ",\"travellers\":%u,\"hit_count\":%u", info.travellers, info.n_hits);
+        ps_buf_printf(b, ",\"travellers\":%u", info.travellers);
+    if (info.status != PS_BATCH_RECEIVED && authority)
+        ps_buf_printf(b, ",\"hit_count\":%u", info.n_hits);
     if (info.reason[0]) {
         ps_buf_puts(b, ",\"reason\":");
         ps_json_string(b, info.reason, strlen(info.reason));
+    }
+    if (!authority) {
+        ps_buf_putc(b, '}');
+        r->status = 200;
+        ps_api_post(w, job);
+        return;
     }
     ps_buf_puts(b, ",\"hits\":[");
     hit_writer hw = {b, ",", 0};

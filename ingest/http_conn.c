@@ -576,6 +576,8 @@ static int on_headers_complete(http_parser *p)
         else if (!ps_auth_allows(roles, c->route.need))
             reject(c, 403, "authorization: token \"%s\" may not use %s", c->token->name,
                    c->route.name);
+        if (a == PS_AUTH_OK)
+            c->route.roles = roles; /* what the handler may show this caller */
     }
     bool chunked = (p->flags & F_CHUNKED) != 0;
     uint64_t length = chunked || p->content_length == ULLONG_MAX ? 0 : p->content_length;

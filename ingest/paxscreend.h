@@ -122,6 +122,7 @@ typedef struct ps_route {
     ps_route_kind kind;
     const char *name;  /* for logs and metrics: "screen", "batch_get", ... */
     unsigned need;     /* roles allowed (any of); 0: no token needed */
+    unsigned roles;    /* the caller's roles, once its token is checked (0 without one) */
     bool has_body;     /* the handler reads the request body */
     uint64_t id;       /* {id} of /v1/batches/{id} */
     uint64_t since;    /* ?since= */

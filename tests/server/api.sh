@@ -87,6 +87,8 @@ check "paxlst batch screened" wait_for '[ "$(batch_status "$pax_id")" = screened
 check "batch get 200 (carrier)" test "$(req $CARRIER GET /v1/batches/$json_id)" = 200
 check "batch get: format" test "$(body .format)" = json
 check "batch get: travellers" test "$(body .travellers)" = 3
+check "batch get: a carrier sees no hits" test "$(body 'has("hits") or has("hit_count")')" = false
+check "batch get 200 (analyst)" test "$(req $ANALYST GET /v1/batches/$json_id)" = 200
 check "batch get: hits carry the batch id" test "$(body "[.hits[].batch_id] | unique | .[0]")" = "$json_id"
 check "batch get: hit count matches" test "$(body '.hit_count == (.hits | length) and .hit_count > 0')" = true
 check "batch get: hits have cursors" test "$(body '[.hits[].cursor] | all(. > 0)')" = true
