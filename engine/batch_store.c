@@ -31,6 +31,7 @@ struct ps_batch_store {
     MDB_env *env;
     MDB_dbi batches, bodies, hashes, pending, hits;
     MDB_dbi decisions, hit_status, audit, suppress, hit_ids; /* engine/hit_review.c's */
+    MDB_dbi stats; /* border statistics: counts by day, dimension and value */
 };
 
 typedef struct batch_rec {
@@ -139,6 +140,8 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
     if (rc == 0)
         rc = mdb_dbi_open(txn, "hit_ids", MDB_CREATE, &bs->hit_ids);
     if (rc == 0)
+        rc = mdb_dbi_open(txn, "stats", MDB_CREATE, &bs->stats);
+    if (rc == 0)
         rc = mdb_txn_commit(txn);
     else
         mdb_txn_abort(txn);
@@ -162,6 +165,43 @@ void ps_batch_store_review_dbs(ps_batch_store *bs, ps_review_dbs *out)
     out->audit = bs->audit;
     out->suppress = bs->suppress;
     out->hit_ids = bs->hit_ids;
+}
+
+int ps_batch_store_stats(ps_batch_store *bs, uint32_t from_day, uint32_t to_day, char dim,
+                         void (*fn)(void *ctx, uint32_t day, const char *value, size_t len,
+                                    uint64_t count),
+                         void *ctx, char *err, size_t errlen)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(bs->env, NULL, MDB_RDONLY, &txn);
+    if (rc != 0)
+        return mdb_fail(rc, "starting a read", err, errlen);
+    MDB_cursor *cur;
+    rc = mdb_cursor_open(txn, bs->stats, &cur);
+    if (rc != 0) {
+        mdb_txn_abort(txn);
+        return mdb_fail(rc, "reading the statistics", err, errlen);
+    }
+    unsigned char start[5];
+    for (uint32_t day = from_day; rc == 0 && day <= to_day; day++) {
+        for (int i = 0; i < 4; i++)
+            start[i] = (unsigned char)(day >> (24 - 8 * i));
+        start[4] = (unsigned char)dim;
+        MDB_val k = {5, start}, v;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        while (rc == 0 && k.mv_size >= 5 && memcmp(k.mv_data, start, 5) == 0) {
+            if (v.mv_size == 8)
+                fn(ctx, day, (const char *)k.mv_data + 5, k.mv_size - 5, ps_get_le64(v.mv_data));
+            rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+        }
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+        if (day == UINT32_MAX)
+            break;
+    }
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    return rc ? mdb_fail(rc, "reading the statistics", err, errlen) : PS_BSTORE_OK;
 }
 
 void ps_batch_store_close(ps_batch_store *bs)
@@ -320,10 +360,42 @@ static int read_rec(MDB_txn *txn, ps_batch_store *bs, uint64_t id, batch_rec *r,
     return 0;
 }
 
+/* Adds one statistics count inside txn. */
+static int add_stat(MDB_txn *txn, const ps_batch_store *bs, const ps_stat_delta *d)
+{
+    unsigned char key[4 + 1 + 64];
+    for (int i = 0; i < 4; i++)
+        key[i] = (unsigned char)(d->day >> (24 - 8 * i));
+    key[4] = (unsigned char)d->dim;
+    size_t len = d->len < 64 ? d->len : 64;
+    memcpy(key + 5, d->value, len);
+    MDB_val k = {5 + len, key}, v;
+    uint64_t count = 0;
+    int rc = mdb_get(txn, bs->stats, &k, &v);
+    if (rc == 0 && v.mv_size == 8)
+        count = ps_get_le64(v.mv_data);
+    else if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    unsigned char out[8];
+    ps_put_le64(out, count + d->add);
+    v = (MDB_val){8, out};
+    return mdb_put(txn, bs->stats, &k, &v, 0);
+}
+
 int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status status,
                           const char *reason, uint32_t travellers, const ps_stored_hit *hits,
                           uint32_t n_hits, uint64_t *first_cursor, bool *already, char *err,
                           size_t errlen)
+{
+    return ps_batch_store_finish_counted(bs, id, status, reason, travellers, hits, n_hits, NULL, 0,
+                                         first_cursor, already, err, errlen);
+}
+
+int ps_batch_store_finish_counted(ps_batch_store *bs, uint64_t id, ps_batch_status status,
+                                  const char *reason, uint32_t travellers,
+                                  const ps_stored_hit *hits, uint32_t n_hits,
+                                  const ps_stat_delta *stats, uint32_t n_stats,
+                                  uint64_t *first_cursor, bool *already, char *err, size_t errlen)
 {
     *first_cursor = 0;
     *already = false;
@@ -393,6 +465,10 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
         }
     }
     free(buf);
+    for (uint32_t i = 0; rc == 0 && i < n_stats; i++) {
+        what = "adding to the statistics";
+        rc = add_stat(txn, bs, &stats[i]);
+    }
     if (rc != 0) {
         mdb_txn_abort(txn);
         return mdb_fail(rc, what, err, errlen);

@@ -366,6 +366,9 @@ void ps_api_run(ps_worker_ctx *w, ps_job *job)
     case PS_R_RULE:
         ps_api_rules(w, job);
         break;
+    case PS_R_STATS:
+        ps_api_stats(w, job);
+        break;
     default:
         answer(w, job, ps_reply_error(404, "path: no such endpoint"));
         break;

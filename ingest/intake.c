@@ -9,6 +9,7 @@
  * Hits carry the server's batch id, so a batch screened again gives the same hit ids. */
 #include "paxscreend.h"
 
+#include "paxscreen/border_stats.h"
 #include "paxscreen/json_batch.h"
 #include "paxscreen/paxlst.h"
 #include "paxscreen/record_json.h"
@@ -88,7 +89,10 @@ typedef struct batch_run {
     uint32_t n_hits;
     uint64_t travellers;
     int store_error;
-    ps_rules_snapshot *rules;    /* the targeting rules of the same snapshot */
+    ps_rules_snapshot *rules; /* the targeting rules of the same snapshot */
+    ps_stats_batch stats;     /* what the batch adds to the border statistics */
+    ps_str lists[16];         /* the lists the traveller being screened hit */
+    uint32_t n_lists;
     const ps_flight_leg *flight; /* of the batch or message being screened, or NULL */
     int64_t now;                 /* which rules are in force */
 } batch_run;
@@ -113,8 +117,8 @@ static void mark_for_review(batch_run *run, const ps_hit *h, size_t start)
     if (ps_hit_suppression_find(run->w->srv->batches, identity, h->list.ptr, h->list.len,
                                 h->entry_id.ptr, h->entry_id.len, h->entry_version, &suppressed,
                                 &by_cursor, &by_seq, err, sizeof err) != PS_BSTORE_OK)
-        fprintf(stderr, "paxscreend: batch %.*s: %s\n", (int)run->batch_id.len,
-                run->batch_id.ptr, err);
+        fprintf(stderr, "paxscreend: batch %.*s: %s\n", (int)run->batch_id.len, run->batch_id.ptr,
+                err);
     if (suppressed)
         ps_buf_printf(b, ",\"suppressed\":{\"cursor\":%llu,\"seq\":%llu}",
                       (unsigned long long)by_cursor, (unsigned long long)by_seq);
@@ -124,6 +128,12 @@ static void mark_for_review(batch_run *run, const ps_hit *h, size_t start)
 static void on_hit(void *ctx, const ps_hit *h)
 {
     batch_run *run = ctx;
+    bool seen = false; /* a list counts once per traveller */
+    for (uint32_t i = 0; i < run->n_lists && !seen; i++)
+        seen = run->lists[i].len == h->list.len &&
+               memcmp(run->lists[i].ptr, h->list.ptr, h->list.len) == 0;
+    if (!seen && run->n_lists < sizeof run->lists / sizeof run->lists[0])
+        run->lists[run->n_lists++] = h->list;
     size_t start = run->hits.len;
     ps_json_write_hit(&run->hits, h, run->batch_id);
     mark_for_review(run, h, start);
@@ -136,11 +146,14 @@ static void screen_travellers(batch_run *run, const ps_traveller *t, uint32_t n)
 {
     ps_screen_counts counts = {0};
     for (uint32_t i = 0; i < n && !run->store_error; i++) {
+        run->n_lists = 0;
         int rc = ps_screen_traveller(run->snap, &t[i], &run->w->scratch, on_hit, run, &counts);
         if (rc == PS_STORE_OK)
             rc = ps_rules_screen(run->rules, &t[i], run->flight, run->now, on_hit, run, NULL);
         if (rc != PS_STORE_OK)
             run->store_error = rc;
+        else
+            ps_stats_count_traveller(&run->stats, &t[i], run->flight, run->lists, run->n_lists);
         ps_arena_reset(&run->w->scratch);
     }
     run->travellers += counts.travellers;
@@ -177,6 +190,7 @@ static void screen_recorded(ps_worker_ctx *w, uint64_t id, ps_batch_format forma
     char reason[300] = "";
     uint64_t t0 = ps_now_ns();
     run.now = (int64_t)time(NULL);
+    ps_stats_batch_init(&run.stats, (uint32_t)(run.now / 86400));
     if (ps_snapshot_begin(srv->store, &run.snap, err, sizeof err) != PS_STORE_OK) {
         snprintf(reason, sizeof reason, "the alert store could not be read: %s", err);
     } else if (ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err, sizeof err) !=
@@ -220,9 +234,11 @@ static void screen_recorded(ps_worker_ctx *w, uint64_t id, ps_batch_format forma
     }
     uint64_t first;
     bool already;
-    int rc = ps_batch_store_finish(srv->batches, id, failed ? PS_BATCH_FAILED : PS_BATCH_SCREENED,
-                                   reason, failed ? 0 : (uint32_t)run.travellers, hits, nh, &first,
-                                   &already, err, sizeof err);
+    int rc = ps_batch_store_finish_counted(
+        srv->batches, id, failed ? PS_BATCH_FAILED : PS_BATCH_SCREENED, reason,
+        failed ? 0 : (uint32_t)run.travellers, hits, nh, failed ? NULL : run.stats.items,
+        failed ? 0 : run.stats.n, &first, &already, err, sizeof err);
+    ps_stats_batch_free(&run.stats);
     free(hits);
     if (rc != PS_BSTORE_OK) {
         /* still 'received': screened again at the next start */

@@ -113,6 +113,7 @@ typedef enum ps_route_kind {
     PS_R_LIST_IMPORT, /* POST /v1/lists/{list}/import */
     PS_R_RULES,       /* GET /v1/rules */
     PS_R_RULE,        /* GET, PUT, DELETE /v1/rules/{id} */
+    PS_R_STATS,       /* GET /v1/stats */
     PS_R_HIT_GET,      /* GET /v1/hits/{cursor} (api_review.c) */
     PS_R_HIT_DECISION, /* POST /v1/hits/{cursor}/decision */
     PS_R_AUDIT,        /* GET /v1/audit */
@@ -132,6 +133,9 @@ typedef struct ps_route {
     bool del;          /* DELETE (rather than PUT) of a list entry */
     ps_hit_filter filter; /* GET /v1/hits: status=, list=, action=, kind=, batch=, min_score= */
     char hit_id[17];      /* /v1/hits/{hit_id}[/decision]: a hit named by its id, not cursor */
+    uint32_t from_day, to_day; /* GET /v1/stats: from=, to= (days since 1970-01-01) */
+    char by;                   /* by=: a dimension (border_stats.h), 'D' day or 'M' month */
+    bool csv;                  /* format=csv */
     const char *allow; /* for 405: the methods the path accepts */
 } ps_route;
 
@@ -285,6 +289,7 @@ void ps_intake_queue(ps_server *srv, uint64_t batch_id);
 void ps_api_iapi(ps_worker_ctx *w, ps_job *job); /* POST /v1/iapi (api_iapi.c) */
 void ps_api_lists(ps_worker_ctx *w, ps_job *job); /* /v1/lists... (api_lists.c) */
 void ps_api_rules(ps_worker_ctx *w, ps_job *job); /* /v1/rules... (api_rules.c) */
+void ps_api_stats(ps_worker_ctx *w, ps_job *job); /* GET /v1/stats (api_stats.c) */
 /* GET /v1/hits with filters, GET /v1/hits/{cursor}, POST /v1/hits/{cursor}/decision,
  * GET /v1/audit (api_review.c) */
 void ps_api_review(ps_worker_ctx *w, ps_job *job);

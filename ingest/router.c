@@ -3,6 +3,8 @@
  * parameters. Pure: no I/O, no allocation, so it is fuzzed on its own (fuzz_router). */
 #include "paxscreend.h"
 
+#include "paxscreen/border_stats.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +141,46 @@ static int match_hit_path(const char *rest, size_t n, ps_route *out, const char 
 
 /* Reads since= and limit= from the query, and the hit filters for GET /v1/hits; other
  * parameters are ignored. */
+/* A YYYY-MM-DD query value as days since 1970-01-01. */
+static bool parse_day(const char *v, size_t n, uint32_t *out)
+{
+    ps_date d;
+    if (n != 10 || !ps_date_parse_iso(v, n, &d) || d.precision != PS_DATE_DAY)
+        return false;
+    *out = ps_stats_day_of(&d);
+    return *out > 0;
+}
+
+/* from=, to=, by= and format= of GET /v1/stats. */
+static int stats_param(const char *key, size_t kl, const char *v, size_t vl, ps_route *out,
+                       char *err, size_t errlen)
+{
+    if ((kl == 4 && memcmp(key, "from", 4) == 0) || (kl == 2 && memcmp(key, "to", 2) == 0)) {
+        uint32_t *day = kl == 4 ? &out->from_day : &out->to_day;
+        if (!parse_day(v, vl, day))
+            return ps_errorf(err, errlen, 400, "query: %.*s must be a date YYYY-MM-DD", (int)kl,
+                             key);
+    } else if (kl == 2 && memcmp(key, "by", 2) == 0) {
+        char name[16];
+        if (vl == 0 || vl >= sizeof name)
+            return ps_errorf(err, errlen, 400, "query: by is empty or unknown");
+        memcpy(name, v, vl);
+        name[vl] = '\0';
+        out->by = strcmp(name, "day") == 0     ? 'D'
+                  : strcmp(name, "month") == 0 ? 'M'
+                                               : ps_stats_dimension(name);
+        if (!out->by)
+            return ps_errorf(err, errlen, 400,
+                             "query: by must be day, month, route, carrier, nationality, "
+                             "age_band, gender, role or list");
+    } else if (kl == 6 && memcmp(key, "format", 6) == 0) {
+        if (!(vl == 3 && memcmp(v, "csv", 3) == 0) && !(vl == 4 && memcmp(v, "json", 4) == 0))
+            return ps_errorf(err, errlen, 400, "query: format must be json or csv");
+        out->csv = vl == 3;
+    }
+    return 0;
+}
+
 static int parse_query(const char *q, size_t n, ps_route *out, char *err, size_t errlen)
 {
     size_t i = 0;
@@ -157,6 +199,10 @@ static int parse_query(const char *q, size_t n, ps_route *out, char *err, size_t
             } else if (kl == 5 && memcmp(q + i, "limit", 5) == 0) {
                 if (!parse_u64(val, vl, &out->limit) || out->limit == 0)
                     return ps_errorf(err, errlen, 400, "query: limit must be a positive integer");
+            } else if (out->kind == PS_R_STATS) {
+                int rc = stats_param(q + i, kl, val, vl, out, err, errlen);
+                if (rc)
+                    return rc;
             } else if (out->kind == PS_R_HITS) {
                 char text[80];
                 if (!decode_segment(val, vl, text, sizeof text))
@@ -226,6 +272,10 @@ int ps_route_match(const char *method, const char *target, size_t len, ps_route 
         int st = match_list_path(target + 10, plen - 10, out, &allow, err, errlen);
         if (st)
             return st;
+    } else if (path_is(target, plen, "/v1/stats")) {
+        out->kind = PS_R_STATS, out->name = "stats", allow = "GET";
+        out->need = PS_AUTH_ANALYST | PS_AUTH_ADMIN;
+        out->by = 'D';
     } else if (path_is(target, plen, "/v1/rules")) {
         out->kind = PS_R_RULES, out->name = "rules", allow = "GET";
         out->need = PS_AUTH_ADMIN | PS_AUTH_ANALYST;

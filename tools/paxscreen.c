@@ -42,6 +42,10 @@ static void usage(FILE *out)
           "  hits decide --data DIR CURSOR --decision true_match|false_positive|escalated\n"
           "            [--note TEXT] --by NAME\n"
           "                           record a decision on a hit (audited)\n"
+          "  report --data DIR [--from DAY] [--to DAY] [--by DIM] [--csv]\n"
+          "                           border statistics of paxscreend's data directory:\n"
+          "                           travellers by day, month, route, carrier, nationality,\n"
+          "                           age_band, gender or role, hits by list\n"
           "  help                     this text\n",
           out);
 }
@@ -63,6 +67,8 @@ int main(int argc, char **argv)
         return ps_cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "hits") == 0)
         return ps_cmd_hits(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return ps_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

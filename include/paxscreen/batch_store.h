@@ -20,6 +20,8 @@
  *   hashes   format + hash     -> ids (sorted dups) (duplicate detection)
  *   pending  id (u64)          -> ""               (received, not yet screened)
  *   hits     cursor (u64)      -> hit JSON (one object, as ps_json_write_hit writes it)
+ *   stats    u32 BE day, dimension byte, value -> u64 LE count (border statistics: see
+ *            ps_batch_store_finish_counted; no traveller data, only counts)
  *   decisions, hit_status, audit, suppress, hit_ids
  *            the analysts' decisions on hits, the audit log and suppressions: kept by
  *            engine/hit_review.c (see paxscreen/hit_review.h)
@@ -97,6 +99,31 @@ int ps_batch_store_finish(ps_batch_store *bs, uint64_t id, ps_batch_status statu
                           const char *reason, uint32_t travellers, const ps_stored_hit *hits,
                           uint32_t n_hits, uint64_t *first_cursor, bool *already, char *err,
                           size_t errlen);
+
+/* One count to add: day (days since 1970-01-01), a dimension (a byte, paxscreen/border_stats.h
+ * names them) and its value (at most 64 bytes). */
+typedef struct ps_stat_delta {
+    uint32_t day;
+    char dim;
+    char value[65];
+    uint8_t len;
+    uint64_t add;
+} ps_stat_delta;
+
+/* ps_batch_store_finish that also adds the batch's statistics counts, in the same transaction:
+ * a batch is counted once, when its hits are stored, never again. */
+int ps_batch_store_finish_counted(ps_batch_store *bs, uint64_t id, ps_batch_status status,
+                                  const char *reason, uint32_t travellers,
+                                  const ps_stored_hit *hits, uint32_t n_hits,
+                                  const ps_stat_delta *stats, uint32_t n_stats,
+                                  uint64_t *first_cursor, bool *already, char *err, size_t errlen);
+
+/* Calls fn for every count of dimension dim on days from..to (inclusive), in day then value
+ * order. */
+int ps_batch_store_stats(ps_batch_store *bs, uint32_t from_day, uint32_t to_day, char dim,
+                         void (*fn)(void *ctx, uint32_t day, const char *value, size_t len,
+                                    uint64_t count),
+                         void *ctx, char *err, size_t errlen);
 
 int ps_batch_store_get(ps_batch_store *bs, uint64_t id, ps_batch_info *out, char *err,
                        size_t errlen);
