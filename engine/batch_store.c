@@ -167,6 +167,71 @@ void ps_batch_store_review_dbs(ps_batch_store *bs, ps_review_dbs *out)
     out->hit_ids = bs->hit_ids;
 }
 
+int ps_batch_store_purge(ps_batch_store *bs, uint64_t before_ms, uint64_t *batches, uint64_t *hits,
+                         char *err, size_t errlen)
+{
+    *batches = *hits = 0;
+    uint64_t next = 1; /* the first batch id not yet looked at */
+    for (;;) {
+        MDB_txn *txn;
+        int rc = mdb_txn_begin(bs->env, NULL, 0, &txn);
+        if (rc != 0)
+            return mdb_fail(rc, "starting a write", err, errlen);
+        MDB_cursor *cur;
+        rc = mdb_cursor_open(txn, bs->batches, &cur);
+        if (rc != 0) {
+            mdb_txn_abort(txn);
+            return mdb_fail(rc, "purging", err, errlen);
+        }
+        unsigned char key[8];
+        ps_put_be64(key, next);
+        MDB_val k = {8, key}, v;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        uint32_t looked = 0;
+        bool end = false;
+        while (rc == 0 && looked < 1000) {
+            batch_rec r;
+            uint64_t id = ps_get_be64(k.mv_data);
+            next = id + 1;
+            looked++;
+            if (v.mv_size >= sizeof r) {
+                memcpy(&r, v.mv_data, sizeof r);
+                MDB_val bk = {8, k.mv_data};
+                if (r.status != PS_BATCH_RECEIVED && r.received_ms < before_ms &&
+                    mdb_del(txn, bs->bodies, &bk, NULL) == 0) {
+                    (*batches)++;
+                    for (uint32_t i = 0; i < r.n_hits && rc == 0; i++) {
+                        unsigned char hk[8];
+                        ps_put_be64(hk, r.first_cursor + i);
+                        MDB_val hv = {8, hk};
+                        rc = mdb_del(txn, bs->hits, &hv, NULL);
+                        if (rc == 0)
+                            (*hits)++;
+                        else if (rc == MDB_NOTFOUND)
+                            rc = 0;
+                    }
+                }
+            }
+            if (rc == 0)
+                rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+        }
+        if (rc == MDB_NOTFOUND) {
+            rc = 0;
+            end = true;
+        }
+        mdb_cursor_close(cur);
+        if (rc != 0) {
+            mdb_txn_abort(txn);
+            return mdb_fail(rc, "purging", err, errlen);
+        }
+        rc = mdb_txn_commit(txn);
+        if (rc != 0)
+            return mdb_fail(rc, "committing a purge", err, errlen);
+        if (end)
+            return PS_BSTORE_OK;
+    }
+}
+
 int ps_batch_store_stats(ps_batch_store *bs, uint32_t from_day, uint32_t to_day, char dim,
                          void (*fn)(void *ctx, uint32_t day, const char *value, size_t len,
                                     uint64_t count),

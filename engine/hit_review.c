@@ -115,6 +115,8 @@ typedef struct audit_item {
     const char *decision;
     bool export_range;
     uint64_t since, count;
+    bool purge; /* a retention purge: before_ms, and count batches / purged_hits hits */
+    uint64_t before_ms, purged_hits;
 } audit_item;
 
 static int audit_append(MDB_txn *txn, const ps_review_dbs *d, const audit_item *a,
@@ -147,6 +149,13 @@ static int audit_append(MDB_txn *txn, const ps_review_dbs *d, const audit_item *
     if (a->export_range) {
         json_object_set_new(o, "since", json_integer((json_int_t)a->since));
         json_object_set_new(o, "count", json_integer((json_int_t)a->count));
+    }
+    if (a->purge) {
+        char before[32];
+        iso_time(a->before_ms, before);
+        json_object_set_new(o, "received_before", json_string(before));
+        json_object_set_new(o, "batches", json_integer((json_int_t)a->count));
+        json_object_set_new(o, "hits", json_integer((json_int_t)a->purged_hits));
     }
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -1030,4 +1039,30 @@ int ps_audit_export(ps_batch_store *bs, const char *who, uint64_t since, uint64_
     if (txn)
         mdb_txn_abort(txn);
     return rc ? mdb_fail(rc, what, err, errlen) : PS_BSTORE_OK;
+}
+
+int ps_audit_purge(ps_batch_store *bs, const char *who, uint64_t before_ms, uint64_t batches,
+                   uint64_t hits, char *err, size_t errlen)
+{
+    ps_review_dbs d;
+    ps_batch_store_review_dbs(bs, &d);
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(d.env, NULL, 0, &txn);
+    if (rc != 0)
+        return mdb_fail(rc, "starting a write", err, errlen);
+    audit_item a = {.at_ms = 0,
+                    .who = who,
+                    .action = "purge",
+                    .purge = true,
+                    .before_ms = before_ms,
+                    .count = batches,
+                    .purged_hits = hits};
+    a.at_ms = now_ms();
+    rc = audit_append(txn, &d, &a, NULL);
+    if (rc != 0) {
+        mdb_txn_abort(txn);
+        return mdb_fail(rc, "writing the audit log", err, errlen);
+    }
+    rc = mdb_txn_commit(txn);
+    return rc ? mdb_fail(rc, "committing the audit log", err, errlen) : PS_BSTORE_OK;
 }

@@ -372,6 +372,8 @@ bool ps_config_parse(ps_config *c, const char *text, size_t len, char *err, size
                 ok = get_string(v, "port_file", &c->port_file, err, errlen);
             else if (strcmp(key, "workers") == 0)
                 ok = get_u32(v, "workers", 1, 256, &c->workers, err, errlen);
+            else if (strcmp(key, "retention_days") == 0)
+                ok = get_u32(v, "retention_days", 0, 100000, &c->retention_days, err, errlen);
             else if (strcmp(key, "access_log") == 0) {
                 if (!json_is_boolean(v))
                     ok = fail(err, errlen, "access_log: expected true or false");

@@ -241,6 +241,7 @@ int main(int argc, char **argv)
     uv_tcp_init(&loop, &srv.listener);
     srv.listener.data = &srv;
 
+    ps_retention *retention = ps_retention_start(&srv); /* purges at start, then hourly */
     if (ps_workers_start(&srv, cfg.workers, cfg.queue_depth, &srv.workers) != 0) {
         fprintf(stderr, "paxscreend: could not start worker threads\n");
         rc = 3;
@@ -288,6 +289,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "paxscreend: drained, exiting\n");
     }
     ps_workers_stop(srv.workers);
+    ps_retention_stop(retention);
     ps_rules_cache_free(srv.rules_cache); /* after every worker's rules snapshot ended */
     uv_loop_close(&loop);
     ps_batch_store_close(srv.batches);

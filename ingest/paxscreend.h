@@ -58,6 +58,8 @@ typedef struct ps_config {
     uint64_t batch_map_size;        /* the batch store's LMDB map size */
     bool access_log;                /* one line per request on stderr (no personal data) */
     bool intake_only;               /* record batches, screen none (they wait for a restart) */
+    unsigned retention_days;        /* traveller data kept this long (0: for ever); purged at
+                                     * start and every hour (retention.c) */
     ps_token *tokens;
     size_t n_tokens;
     /* the raw EDIFACT socket (edifact_socket.c); off while edifact_host is NULL */
@@ -272,6 +274,14 @@ int ps_http_listen(ps_server *srv, char *err, size_t errlen);
 void ps_http_deliver(ps_server *srv, ps_reply *r); /* a reply from a worker */
 void ps_http_drain(ps_server *srv);                /* stop listening, close idle connections */
 void ps_http_streams_wake(ps_server *srv, uint64_t cursor);
+
+/* retention.c: a thread that purges traveller data older than retention_days, at start and
+ * every hour, each purge in the audit log; stopped (and joined) by ps_retention_stop. */
+typedef struct ps_retention ps_retention;
+ps_retention *ps_retention_start(ps_server *srv);
+void ps_retention_stop(ps_retention *r);
+/* One purge now (what the thread runs); 0 or the batch store's error, logged. */
+int ps_retention_purge(ps_server *srv);
 
 /* main.c: on the loop; once draining, stops the loop when nothing is left to do. */
 void ps_server_maybe_stop(ps_server *srv);

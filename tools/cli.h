@@ -10,6 +10,7 @@ int ps_cmd_screen(int argc, char **argv); /* screen --db DIR FILE (cmd_screen.c)
 int ps_cmd_rules(int argc, char **argv);  /* rules put | list | delete | screen (cmd_rules.c) */
 int ps_cmd_hits(int argc, char **argv);   /* hits list | show | decide (cmd_hits.c) */
 int ps_cmd_report(int argc, char **argv); /* border statistics (cmd_report.c) */
+int ps_cmd_purge(int argc, char **argv);  /* retention purge (cmd_purge.c) */
 
 /* A whole input file, memory-mapped (or read, for pipes). */
 typedef struct ps_input {

@@ -46,6 +46,9 @@ static void usage(FILE *out)
           "                           border statistics of paxscreend's data directory:\n"
           "                           travellers by day, month, route, carrier, nationality,\n"
           "                           age_band, gender or role, hits by list\n"
+          "  purge --data DIR --days N [--by NAME]\n"
+          "                           remove traveller data (batch bodies and hits) older\n"
+          "                           than N days from paxscreend's data directory (audited)\n"
           "  help                     this text\n",
           out);
 }
@@ -69,6 +72,8 @@ int main(int argc, char **argv)
         return ps_cmd_hits(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return ps_cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "purge") == 0)
+        return ps_cmd_purge(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

@@ -125,6 +125,13 @@ int ps_batch_store_stats(ps_batch_store *bs, uint32_t from_day, uint32_t to_day,
                                     uint64_t count),
                          void *ctx, char *err, size_t errlen);
 
+/* Retention: removes the body and the hits of every screened or failed batch received before
+ * before_ms — the traveller data. Its record (status, times, counts), the statistics and the
+ * analysts' decisions stay. *batches and *hits say how many were removed (a batch already
+ * purged counts no more). Commits every 1,000 batches. */
+int ps_batch_store_purge(ps_batch_store *bs, uint64_t before_ms, uint64_t *batches, uint64_t *hits,
+                         char *err, size_t errlen);
+
 int ps_batch_store_get(ps_batch_store *bs, uint64_t id, ps_batch_info *out, char *err,
                        size_t errlen);
 

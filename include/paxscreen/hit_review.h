@@ -182,4 +182,9 @@ typedef struct ps_review_dbs {
 } ps_review_dbs;
 void ps_batch_store_review_dbs(ps_batch_store *bs, ps_review_dbs *out);
 
+/* Records a retention purge (ps_batch_store_purge) in the audit log: who, the cutoff, and how
+ * many batches and hits lost their traveller data. */
+int ps_audit_purge(ps_batch_store *bs, const char *who, uint64_t before_ms, uint64_t batches,
+                   uint64_t hits, char *err, size_t errlen);
+
 #endif

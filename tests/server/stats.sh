@@ -74,4 +74,29 @@ check "report --csv" test "$("$cli_bin" report --data "$tmp/data" --from 2024-05
 check "report: unknown dimension: exit 2" test $? -eq 2
 "$cli_bin" report --data "$tmp/nowhere" >/dev/null 2>&1
 check "report: no data directory: exit 3" test $? -eq 3
+
+# retention: a server keeping 30 days purges nothing fresh; a purge of everything received until
+# now removes the traveller data (bodies, hits), keeps records and statistics, and is audited
+write_config '{"retention_days": 30}'
+start_server || exit 1
+code=$(req "$ANALYST" GET "/v1/batches/$j")
+check "retention 30 days: fresh hits stay" test "$(body '.hits | length')" -ge 1
+stop_server
+sleep 1.1 # "older than 0 days" is "received before this second"
+out=$("$cli_bin" purge --data "$tmp/data" --days 0 --by ops-test)
+check "purge: exit 0" test $? -eq 0
+check "purge: both batches" test "$(jq .batches <<<"$out")" = 2
+check "purge: their hits" test "$(jq '.hits > 0' <<<"$out")" = true
+out=$("$cli_bin" purge --data "$tmp/data" --days 0)
+check "purge again: nothing left" test "$(jq .batches <<<"$out")" = 0
+start_server || exit 1
+code=$(req "$ANALYST" GET "/v1/batches/$j")
+check "purged batch: record kept" test "$(body .status)" = screened
+check "purged batch: hits gone" test "$(body '.hits | length')" = 0
+stats gender
+check "purged: statistics kept" test "$(rows)" = "M=3 F=2"
+code=$(req "$ADMIN" GET /v1/audit)
+check "purge in the audit log" \
+  test "$(body '[.entries[] | select(.action == "purge") | .who] | first')" = ops-test
+stop_server
 finish
