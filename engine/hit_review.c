@@ -321,13 +321,14 @@ static int update_suppression(MDB_txn *txn, const ps_review_dbs *d, const ps_hit
                      key, &klen)) {
         MDB_val k = {klen, key}, v;
         if (dec->decision == PS_HIT_FALSE_POSITIVE) {
-            unsigned char val[24];
+            unsigned char val[32];
             ps_put_be64(val, (uint64_t)json_integer_value(version));
             ps_put_be64(val + 8, dec->cursor);
             ps_put_be64(val + 16, dec->seq);
-            v = (MDB_val){24, val};
+            ps_put_be64(val + 24, dec->valid_until_ms);
+            v = (MDB_val){32, val};
             rc = mdb_put(txn, d->suppress, &k, &v, 0);
-        } else if (mdb_get(txn, d->suppress, &k, &v) == 0 && v.mv_size == 24 &&
+        } else if (mdb_get(txn, d->suppress, &k, &v) == 0 && v.mv_size >= 24 &&
                    ps_get_be64((const unsigned char *)v.mv_data + 8) == dec->cursor) {
             rc = mdb_del(txn, d->suppress, &k, NULL);
         }
@@ -354,7 +355,10 @@ int ps_hit_suppression_find(ps_batch_store *bs, const char *identity, const char
         return mdb_fail(rc, "starting a read", err, errlen);
     MDB_val k = {klen, key}, v;
     rc = mdb_get(txn, d.suppress, &k, &v);
-    if (rc == 0 && v.mv_size == 24 && ps_get_be64(v.mv_data) == entry_version) {
+    uint64_t until =
+        rc == 0 && v.mv_size >= 32 ? ps_get_be64((const unsigned char *)v.mv_data + 24) : 0;
+    if (rc == 0 && v.mv_size >= 24 && ps_get_be64(v.mv_data) == entry_version &&
+        (!until || now_ms() < until)) {
         *suppressed = true;
         *by_cursor = ps_get_be64((const unsigned char *)v.mv_data + 8);
         *by_seq = ps_get_be64((const unsigned char *)v.mv_data + 16);
@@ -446,7 +450,7 @@ static int check_decision(uint64_t cursor, ps_hit_status decision, const char *b
 static int put_decision(MDB_txn *txn, const ps_review_dbs *d, const ps_hit_decision *dec)
 {
     size_t bl = strlen(dec->by), nl = strlen(dec->note);
-    unsigned char buf[DEC_HEADER + PS_REVIEW_WHO_MAX + PS_REVIEW_NOTE_MAX];
+    unsigned char buf[DEC_HEADER + PS_REVIEW_WHO_MAX + PS_REVIEW_NOTE_MAX + 8];
     ps_put_be64(buf, dec->at_ms);
     buf[8] = (unsigned char)dec->decision;
     buf[9] = (unsigned char)bl;
@@ -457,7 +461,8 @@ static int put_decision(MDB_txn *txn, const ps_review_dbs *d, const ps_hit_decis
     unsigned char key[16];
     ps_put_be64(key, dec->cursor);
     ps_put_be64(key + 8, dec->seq);
-    MDB_val k = {16, key}, v = {DEC_HEADER + bl + nl, buf};
+    ps_put_be64(buf + DEC_HEADER + bl + nl, dec->valid_until_ms); /* after the note */
+    MDB_val k = {16, key}, v = {DEC_HEADER + bl + nl + 8, buf};
     int rc = mdb_put(txn, d->decisions, &k, &v, 0);
     if (rc != 0)
         return rc;
@@ -471,6 +476,13 @@ static int put_decision(MDB_txn *txn, const ps_review_dbs *d, const ps_hit_decis
 int ps_hit_decide(ps_batch_store *bs, uint64_t cursor, ps_hit_status decision, const char *by,
                   const char *note, uint64_t at_ms, ps_hit_decision *out, char *err, size_t errlen)
 {
+    return ps_hit_decide_until(bs, cursor, decision, by, note, at_ms, 0, out, err, errlen);
+}
+
+int ps_hit_decide_until(ps_batch_store *bs, uint64_t cursor, ps_hit_status decision, const char *by,
+                        const char *note, uint64_t at_ms, uint64_t valid_until_ms,
+                        ps_hit_decision *out, char *err, size_t errlen)
+{
     int code = check_decision(cursor, decision, by, note, err, errlen);
     if (code != PS_BSTORE_OK)
         return code;
@@ -483,6 +495,7 @@ int ps_hit_decide(ps_batch_store *bs, uint64_t cursor, ps_hit_status decision, c
     dec.decision = decision;
     snprintf(dec.by, sizeof dec.by, "%s", by);
     snprintf(dec.note, sizeof dec.note, "%s", note ? note : "");
+    dec.valid_until_ms = valid_until_ms;
 
     MDB_txn *txn;
     int rc = mdb_txn_begin(d.env, NULL, 0, &txn);
@@ -578,6 +591,9 @@ static bool read_decision(const MDB_val *k, const MDB_val *v, ps_hit_decision *o
     out->by[bl] = '\0';
     memcpy(out->note, p + bl, nl);
     out->note[nl] = '\0';
+    out->valid_until_ms = v->mv_size >= DEC_HEADER + bl + nl + 8
+                              ? ps_get_be64((const unsigned char *)p + bl + nl)
+                              : 0;
     return true;
 }
 
@@ -636,6 +652,11 @@ void ps_hit_decision_json(ps_buf *out, const ps_hit_decision *d)
     json_object_set_new(o, "by", json_string(d->by));
     json_object_set_new(o, "at", json_string(at));
     json_object_set_new(o, "note", json_string(d->note));
+    if (d->valid_until_ms) {
+        char until[32];
+        iso_time(d->valid_until_ms, until);
+        json_object_set_new(o, "valid_until", json_string(until));
+    }
     append_json(out, o);
     json_decref(o);
 }

@@ -5,6 +5,8 @@
  * reads or decides is the token's name, never its secret. */
 #include "paxscreend.h"
 
+#include "paxscreen/rule.h"
+
 #include "paxscreen/record_json.h"
 
 #include <jansson.h>
@@ -120,8 +122,10 @@ static void hit_get(ps_worker_ctx *w, ps_job *job)
 
 /* ---- POST /v1/hits/{cursor}/decision -------------------------------------------------------- */
 
-/* Reads {"decision": "...", "note": "..."}; on a problem answers 400 naming the field. */
-static bool read_decision(ps_worker_ctx *w, ps_job *job, ps_hit_status *decision, char **note)
+/* Reads {"decision": "...", "note": "...", "valid_until": "YYYY-MM-DD[THH:MM]"} (a date alone
+ * runs to the end of that day, UTC); on a problem answers 400 naming the field. */
+static bool read_decision(ps_worker_ctx *w, ps_job *job, ps_hit_status *decision, char **note,
+                          uint64_t *valid_until_ms)
 {
     json_error_t je;
     json_t *o = json_loadb(job->body ? job->body : "", job->body_len, 0, &je);
@@ -140,11 +144,12 @@ static bool read_decision(ps_worker_ctx *w, ps_job *job, ps_hit_status *decision
     json_t *val;
     json_object_foreach(o, key, val)
     {
-        if (strcmp(key, "decision") != 0 && strcmp(key, "note") != 0) {
+        if (strcmp(key, "decision") != 0 && strcmp(key, "note") != 0 &&
+            strcmp(key, "valid_until") != 0) {
             char field[64];
             snprintf(field, sizeof field, "%.60s", key);
-            snprintf(msg, sizeof msg, "%s: unknown field (a decision has decision and note)",
-                     field);
+            snprintf(msg, sizeof msg,
+                     "%s: unknown field (a decision has decision, note and valid_until)", field);
             json_decref(o); /* frees key */
             fail(w, job, 400, field, msg);
             return false;
@@ -174,6 +179,19 @@ static bool read_decision(ps_worker_ctx *w, ps_job *job, ps_hit_status *decision
         fail(w, job, 400, "note", msg);
         return false;
     }
+    *valid_until_ms = 0;
+    json_t *vu = json_object_get(o, "valid_until");
+    if (vu && !json_is_null(vu)) {
+        ps_date until;
+        const char *vs = json_string_value(vu);
+        if (!vs || !ps_date_parse_iso(vs, strlen(vs), &until) || until.precision < PS_DATE_DAY) {
+            json_decref(o);
+            fail(w, job, 400, "valid_until",
+                 "valid_until: expected a date YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)");
+            return false;
+        }
+        *valid_until_ms = (uint64_t)ps_rule_time(&until, true) * 1000u;
+    }
     *note = strdup(ns ? ns : "");
     json_decref(o);
     if (!*note) {
@@ -187,12 +205,13 @@ static void hit_decision(ps_worker_ctx *w, ps_job *job)
 {
     ps_hit_status decision;
     char *note = NULL;
-    if (!resolve(w, job) || !read_decision(w, job, &decision, &note))
+    uint64_t valid_until = 0;
+    if (!resolve(w, job) || !read_decision(w, job, &decision, &note, &valid_until))
         return;
     ps_hit_decision d;
     char err[256];
-    int rc = ps_hit_decide(w->srv->batches, job->route.id, decision, who(job), note, 0, &d, err,
-                           sizeof err);
+    int rc = ps_hit_decide_until(w->srv->batches, job->route.id, decision, who(job), note, 0,
+                                 valid_until, &d, err, sizeof err);
     free(note);
     if (rc == PS_BSTORE_NOT_FOUND) {
         fail(w, job, 404, NULL, err);

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include "paxscreen/hit_review.h"
+#include "paxscreen/rule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static const char hits_usage[] =
     "       paxscreen hits show --data DIR [--by NAME] CURSOR|HIT_ID\n"
     "       paxscreen hits decide --data DIR CURSOR|HIT_ID --decision true_match|false_positive|"
     "escalated\n"
-    "                           [--note TEXT] --by NAME\n";
+    "                           [--note TEXT] [--valid-until YYYY-MM-DD[THH:MM]] --by NAME\n";
 
 static int usage_error(const char *cmd, const char *what)
 {
@@ -32,7 +33,7 @@ static int usage_error(const char *cmd, const char *what)
 }
 
 typedef struct args {
-    const char *data, *by, *decision, *note;
+    const char *data, *by, *decision, *note, *valid_until;
     const char *cursor_text;
     uint64_t cursor, since, limit;
     ps_hit_filter filter;
@@ -87,6 +88,8 @@ static int parse_args(const char *cmd, int argc, char **argv, const char *const 
             a->decision = val;
         else if (strcmp(key, "note") == 0)
             a->note = val;
+        else if (strcmp(key, "valid-until") == 0)
+            a->valid_until = val;
         else if (strcmp(key, "since") == 0 || strcmp(key, "limit") == 0) {
             if (!parse_u64(val, key[0] == 's' ? &a->since : &a->limit))
                 return usage_error(cmd, key[0] == 's' ? "--since: a cursor (0 or more)"
@@ -232,7 +235,7 @@ static int cmd_show(int argc, char **argv)
 
 static int cmd_decide(int argc, char **argv)
 {
-    static const char *const opts[] = {"data", "decision", "note", "by", NULL};
+    static const char *const opts[] = {"data", "decision", "note", "valid-until", "by", NULL};
     args a;
     int rc = parse_args("decide", argc, argv, opts, true, &a);
     if (rc)
@@ -247,6 +250,14 @@ static int cmd_decide(int argc, char **argv)
                         "escalated\n");
         return 1;
     }
+    uint64_t valid_until = 0; /* a date alone runs to the end of that day, UTC */
+    if (a.valid_until) {
+        ps_date until;
+        if (!ps_date_parse_iso(a.valid_until, strlen(a.valid_until), &until) ||
+            until.precision < PS_DATE_DAY)
+            return usage_error("decide", "--valid-until: a date YYYY-MM-DD or YYYY-MM-DDTHH:MM");
+        valid_until = (uint64_t)ps_rule_time(&until, true) * 1000u;
+    }
     ps_batch_store *bs;
     if ((rc = open_store("decide", a.data, &bs)))
         return rc;
@@ -256,7 +267,7 @@ static int cmd_decide(int argc, char **argv)
     }
     ps_hit_decision out;
     char err[512];
-    rc = ps_hit_decide(bs, a.cursor, d, a.by, a.note, 0, &out, err, sizeof err);
+    rc = ps_hit_decide_until(bs, a.cursor, d, a.by, a.note, 0, valid_until, &out, err, sizeof err);
     ps_batch_store_close(bs);
     if (rc == PS_BSTORE_OK) {
         ps_buf b;

@@ -10,7 +10,8 @@
  *   hit_ids     hit_id (u64)             -> cursor (u64); key "\0" -> the last cursor indexed
  *   suppress    identity (16) + list + NUL + entry_id
  *                                        -> entry_version (u64), cursor and seq (u64) of the
- *                                           false_positive decision that suppresses
+ *                                           false_positive decision that suppresses, and the
+ *                                           end of its validity (u64 ms, 0: none)
  * A decision's seq is the seq of the audit entry that records it, so both only grow, and
  * decisions of a hit are read back in the order they were made. A hit without decisions has
  * status open. Nothing here deletes or rewrites a hit, a decision or an audit entry.
@@ -21,9 +22,9 @@
  * puts it in every hit it stores ("identity"). A false_positive decision on such a hit records
  * (identity, list, entry_id) -> entry_version; a later hit of the same identity on the same
  * entry at the same version is stored marked "suppressed": {"cursor", "seq"} (the decision's)
- * and has status suppressed until someone decides on it. When the entry's version moves, the
- * later hits alert again. A later decision other than false_positive on the deciding hit lifts
- * the suppression it made.
+ * and has status suppressed until someone decides on it. When the entry's version moves, or
+ * the decision's validity (valid_until) ends, the later hits alert again. A later decision other
+ * than false_positive on the deciding hit lifts the suppression it made.
  *
  * Listing with filters scans the hit log from a cursor and checks each hit (its JSON is
  * parsed; the batch's received time is read when a time range is given): fine at a national
@@ -70,6 +71,7 @@ typedef struct ps_hit_decision {
     ps_hit_status decision;
     char by[PS_REVIEW_WHO_MAX + 1];
     char note[PS_REVIEW_NOTE_MAX + 1];
+    uint64_t valid_until_ms; /* a false_positive suppresses until then (0: no end) */
 } ps_hit_decision;
 
 /* Records a decision (true_match, false_positive or escalated; open is not a decision) on
@@ -78,6 +80,11 @@ typedef struct ps_hit_decision {
  * the decision as stored. NOT_FOUND when there is no such hit. */
 int ps_hit_decide(ps_batch_store *bs, uint64_t cursor, ps_hit_status decision, const char *by,
                   const char *note, uint64_t at_ms, ps_hit_decision *out, char *err, size_t errlen);
+/* The same with a validity: a false_positive suppresses later hits until valid_until_ms (UTC,
+ * Unix milliseconds; 0: until the entry changes). */
+int ps_hit_decide_until(ps_batch_store *bs, uint64_t cursor, ps_hit_status decision, const char *by,
+                        const char *note, uint64_t at_ms, uint64_t valid_until_ms,
+                        ps_hit_decision *out, char *err, size_t errlen);
 
 /* The status of a hit (its latest decision, else open). NOT_FOUND when there is no hit. */
 int ps_hit_status_get(ps_batch_store *bs, uint64_t cursor, ps_hit_status *out, char *err,

@@ -71,6 +71,8 @@ check "escalate 201" test "$(dec $ANALYST "$c_doc1" '{"decision": "escalated", "
 check "decision echoed" test "$(body .decision)/$(body .by)/$(body .note)/$(body .cursor)" = "escalated/hq/ask Interpol/$c_doc1"
 check "decision time is UTC ISO" grep -Eq '"at":"20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z"' "$tmp/body"
 check "false_positive 201" test "$(dec $ANALYST "$c_doc1" '{"decision": "false_positive", "note": "passport renewed"}')" = 201
+check "a bad validity 400" test "$(dec $ANALYST "$c_doc2" '{"decision": "false_positive", "valid_until": "soon"}')" = 400
+check "a bad validity names the field" test "$(body .error.field)" = valid_until
 check "admin may decide: true_match 201" test "$(dec $ADMIN "$c_person" '{"decision": "true_match"}')" = 201
 check "by the admin token's name" test "$(body .by)" = ops
 check "read back" test "$(req $ANALYST GET "/v1/hits/$c_doc1")" = 200
@@ -202,6 +204,10 @@ b4=$(submit "$tmp/b4.json")
 check "batch 4 screened" wait_for '[ "$(batch_status "$b4")" = screened ]'
 check "after the entry changed: alerts again" test "$(curl -s -H "Authorization: Bearer $ANALYST" "$base/v1/batches/$b4" | jq -r '[.hits[] | select(.traveller_id == "R4" and .kind == "document")] | length, (.[0].suppressed | tostring)' | tr '\n' ,)" = 1,null,
 check "still one suppressed hit" test "$(hits status=suppressed)" = "$c4"
+
+# a decision with a validity (a date runs to the end of its day, UTC)
+check "a validity: 201" test "$(dec $ANALYST "$c5" '{"decision": "escalated", "valid_until": "2031-01-31"}')" = 201
+check "a validity is echoed" test "$(body .valid_until)" = "2031-02-01T00:00:00.000Z"
 
 check "SIGTERM exits 0" stop_server
 finish

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static char tmpdir[64];
@@ -563,6 +564,36 @@ START_TEST(false_positive_suppresses)
 }
 END_TEST
 
+START_TEST(false_positive_validity_ends)
+{
+    const char *id = "abcdefabcdefabcdefabcdefabcdef01";
+    char j[256];
+    snprintf(j, sizeof j,
+             "{\"hit_id\":\"v\",\"batch_id\":\"5\",\"list\":\"wanted\",\"entry_id\":\"W-9\","
+             "\"entry_version\":3,\"kind\":\"person\",\"score\":0.9,\"action\":\"refer\","
+             "\"identity\":\"%s\"}",
+             id);
+    const char *one[] = {j};
+    uint64_t c = store_batch(one, 1, "{\"s\":5}");
+    uint64_t by;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000u;
+    ps_hit_decision d;
+    /* valid for another hour: suppresses, and says until when */
+    ck_assert_int_eq(ps_hit_decide_until(bs, c, PS_HIT_FALSE_POSITIVE, "hq", NULL, 0,
+                                         now + 3600000u, &d, err, sizeof err),
+                     PS_BSTORE_OK);
+    ck_assert_uint_eq(d.valid_until_ms, now + 3600000u);
+    ck_assert(suppressed_now(id, "W-9", 3, &by));
+    /* its validity over: the same identity alerts again */
+    ck_assert_int_eq(ps_hit_decide_until(bs, c, PS_HIT_FALSE_POSITIVE, "hq", "expired", 0,
+                                         now - 1000u, NULL, err, sizeof err),
+                     PS_BSTORE_OK);
+    ck_assert(!suppressed_now(id, "W-9", 3, &by));
+}
+END_TEST
+
 START_TEST(find_by_hit_id)
 {
     ck_assert(ps_hit_id_like("afded9b4ba555179", 16));
@@ -605,6 +636,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bad_input);
     tcase_add_test(tc, identity_is_normalized);
     tcase_add_test(tc, false_positive_suppresses);
+    tcase_add_test(tc, false_positive_validity_ends);
     tcase_add_test(tc, find_by_hit_id);
     suite_add_tcase(s, tc);
     return s;
