@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <xxhash.h>
 
@@ -759,7 +760,7 @@ void ps_hit_filter_init(ps_hit_filter *f)
 
 bool ps_hit_filter_active(const ps_hit_filter *f)
 {
-    return f->by_status || f->list[0] || f->action[0] || f->kind[0] || f->batch ||
+    return f->by_status || f->list[0] || f->action[0] || f->kind[0] || f->flight[0] || f->batch ||
            f->min_score > 0 || f->from_ms || f->to_ms;
 }
 
@@ -858,6 +859,11 @@ int ps_hit_filter_set(ps_hit_filter *f, const char *key, size_t klen, const char
         if (!one_of(val, vlen, kinds) || !copy_word(f->kind, sizeof f->kind, val, vlen))
             return ps_errorf(err, errlen, PS_BSTORE_INVALID,
                              "kind: must be person, document or rule");
+    } else if (key_is(key, klen, "flight")) {
+        if (!copy_word(f->flight, sizeof f->flight, val, vlen))
+            return ps_errorf(err, errlen, PS_BSTORE_INVALID,
+                             "flight: a carrier and number such as XZ877 (at most %zu characters)",
+                             sizeof f->flight - 1);
     } else if (key_is(key, klen, "batch")) {
         uint64_t b = 0;
         bool ok = vlen > 0 && vlen <= 19;
@@ -898,6 +904,17 @@ static bool member_is(json_t *hit, const char *key, const char *want)
     return s && strcmp(s, want) == 0;
 }
 
+/* Whether the hit's flight (carrier and number) is want, as "XZ877", any case. */
+static bool flight_is(json_t *hit, const char *want)
+{
+    json_t *f = json_object_get(hit, "flight");
+    const char *c = json_string_value(json_object_get(f, "carrier"));
+    const char *n = json_string_value(json_object_get(f, "number"));
+    char both[64];
+    snprintf(both, sizeof both, "%s%s", c ? c : "", n ? n : "");
+    return both[0] && strcasecmp(both, want) == 0;
+}
+
 typedef struct list_state {
     ps_batch_store *bs;
     uint64_t cached_batch, cached_received; /* the last batch's received time */
@@ -912,7 +929,8 @@ static bool hit_passes(list_state *ls, const ps_hit_filter *f, const char *json,
         return false;
     bool ok = (!f->list[0] || member_is(hit, "list", f->list)) &&
               (!f->action[0] || member_is(hit, "action", f->action)) &&
-              (!f->kind[0] || member_is(hit, "kind", f->kind));
+              (!f->kind[0] || member_is(hit, "kind", f->kind)) &&
+              (!f->flight[0] || flight_is(hit, f->flight));
     if (ok && f->min_score > 0) {
         json_t *s = json_object_get(hit, "score");
         ok = json_is_number(s) && json_number_value(s) + 1e-9 >= f->min_score;
@@ -950,8 +968,8 @@ int ps_hit_list(ps_batch_store *bs, const ps_hit_filter *f, uint64_t after, uint
         return PS_BSTORE_OK;
     ps_review_dbs d;
     ps_batch_store_review_dbs(bs, &d);
-    bool needs_json = f->list[0] || f->action[0] || f->kind[0] || f->batch || f->min_score > 0 ||
-                      f->from_ms || f->to_ms;
+    bool needs_json = f->list[0] || f->action[0] || f->kind[0] || f->flight[0] || f->batch ||
+                      f->min_score > 0 || f->from_ms || f->to_ms;
     list_state ls = {bs, 0, 0, false};
     MDB_txn *txn;
     int rc = mdb_txn_begin(d.env, NULL, MDB_RDONLY, &txn);

@@ -127,6 +127,23 @@ static void write_rule(ps_buf *b, const ps_hit_rule *r)
     ps_buf_puts(b, "]}");
 }
 
+/* The flight a hit was found on, as analysts filter by it: {"carrier", "number", "from", "to",
+ * "date"} (what is known). */
+static void ps_json_write_flight_ref(ps_buf *b, const ps_flight_leg *f)
+{
+    bool first = true;
+    ps_buf_putc(b, '{');
+    ps_json_kv_str(b, &first, "carrier", f->carrier);
+    ps_json_kv_str(b, &first, "number", f->number);
+    ps_json_kv_str(b, &first, "from", f->departure_airport);
+    ps_json_kv_str(b, &first, "to", f->arrival_airport);
+    ps_date day = f->departure_time;
+    if (day.precision > PS_DATE_DAY)
+        day.precision = PS_DATE_DAY;
+    ps_json_kv_date(b, &first, "date", &day);
+    ps_buf_putc(b, '}');
+}
+
 void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
 {
     const ps_traveller *t = h->traveller;
@@ -136,6 +153,10 @@ void ps_json_write_hit(ps_buf *b, const ps_hit *h, ps_str batch_id)
     ps_buf_printf(b, "\"%016llx\"", (unsigned long long)hit_id(h, batch_id));
     ps_json_kv_str(b, &first, "traveller_id", t->id);
     ps_json_kv_str(b, &first, "batch_id", batch_id);
+    if (h->flight && (h->flight->carrier.len || h->flight->number.len)) {
+        ps_json_key(b, &first, "flight");
+        ps_json_write_flight_ref(b, h->flight);
+    }
     ps_json_kv_str(b, &first, "list", h->list);
     ps_json_kv_str(b, &first, "entry_id", h->entry_id);
     ps_json_key(b, &first, "entry_version");

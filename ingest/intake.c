@@ -135,7 +135,9 @@ static void on_hit(void *ctx, const ps_hit *h)
     if (!seen && run->n_lists < sizeof run->lists / sizeof run->lists[0])
         run->lists[run->n_lists++] = h->list;
     size_t start = run->hits.len;
-    ps_json_write_hit(&run->hits, h, run->batch_id);
+    ps_hit with_flight = *h; /* analysts find hits by flight */
+    with_flight.flight = run->flight;
+    ps_json_write_hit(&run->hits, &with_flight, run->batch_id);
     mark_for_review(run, h, start);
     size_t end = run->hits.len;
     ps_buf_append(&run->offsets, &end, sizeof end);

@@ -49,7 +49,9 @@ struct ps_screen_pool {
 static void on_hit(void *ctx, const ps_hit *h)
 {
     worker *w = ctx;
-    ps_json_write_hit(&w->out, h, w->pool->batch_id);
+    ps_hit with_flight = *h;
+    with_flight.flight = w->pool->flight;
+    ps_json_write_hit(&w->out, &with_flight, w->pool->batch_id);
     ps_buf_putc(&w->out, '\n');
 }
 

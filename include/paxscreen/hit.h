@@ -85,9 +85,10 @@ typedef struct ps_hit {
     double score;           /* 0..1 */
     double threshold;       /* the list's threshold (person hits) */
     const ps_traveller *traveller;
-    ps_hit_document document; /* kind == PS_HIT_DOCUMENT */
-    ps_hit_person person;     /* kind == PS_HIT_PERSON */
-    ps_hit_rule rule;         /* kind == PS_HIT_RULE */
+    const ps_flight_leg *flight; /* the traveller's flight, when the caller knows it, else NULL */
+    ps_hit_document document;    /* kind == PS_HIT_DOCUMENT */
+    ps_hit_person person;        /* kind == PS_HIT_PERSON */
+    ps_hit_rule rule;            /* kind == PS_HIT_RULE */
 } ps_hit;
 
 #endif

@@ -114,6 +114,7 @@ typedef struct ps_hit_filter {
     char list[64];    /* "" any */
     char action[16];  /* "" any; no_board, refer, notify */
     char kind[16];    /* "" any; person, document, rule */
+    char flight[16];  /* "" any; carrier and number as one ("XZ877") */
     uint64_t batch;   /* 0 any */
     double min_score; /* 0 any */
     uint64_t from_ms; /* the batch received at or after (0: any) */
@@ -123,7 +124,7 @@ typedef struct ps_hit_filter {
 
 void ps_hit_filter_init(ps_hit_filter *f); /* no filter: every hit (as all zero bytes) */
 bool ps_hit_filter_active(const ps_hit_filter *f);
-/* Sets one filter from its query or option name: status, list, action, kind, batch,
+/* Sets one filter from its query or option name: status, list, action, kind, flight, batch,
  * min_score, from, to (times: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] UTC, or Unix ms). Returns 0,
  * -1 when key is not a filter name, or PS_BSTORE_INVALID with err naming the key. Pure. */
 int ps_hit_filter_set(ps_hit_filter *f, const char *key, size_t klen, const char *val, size_t vlen,

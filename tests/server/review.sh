@@ -107,6 +107,10 @@ hits() { # QUERY -> cursors, comma-separated
 }
 check "status=false_positive" test "$(hits status=false_positive)" = "$c_doc1"
 check "status=true_match" test "$(hits status=true_match)" = "$c_person"
+check "flight=XZ878: only that flight's hits" \
+  test "$(hits 'flight=XZ878&limit=100')" = "$(curl -s --max-time 10 -H "Authorization: Bearer $ANALYST" "$base/v1/hits?limit=100" | jq -r '[.hits[] | select(.flight.number == "878") | .cursor] | map(tostring) | join(",")')"
+check "flight=XZ878 finds some" test -n "$(hits 'flight=xz878&limit=100')"
+check "flight=ZZ1: none" test "$(hits 'flight=ZZ1&limit=100')" = ""
 check "status=escalated: none now" test "$(hits status=escalated)" = ""
 check "status=open excludes decided" test "$(hits 'status=open&limit=100' | tr , '\n' | grep -cxE "$c_doc1|$c_person")" = 0
 check "status=open has the other" test "$(hits 'status=open&limit=100' | tr , '\n' | grep -cx "$c_doc2")" = 1
