@@ -19,6 +19,7 @@
 
 static const char hits_usage[] =
     "usage: paxscreen hits list --data DIR [--status S] [--list L] [--action A] [--kind K]\n"
+    "                           [--flight XZ877]\n"
     "                           [--batch ID] [--min-score X] [--from T] [--to T]\n"
     "                           [--since CURSOR] [--limit N]\n"
     "       paxscreen hits show --data DIR [--by NAME] CURSOR|HIT_ID\n"
@@ -175,9 +176,9 @@ static bool print_hit(void *ctx, uint64_t cursor, ps_hit_status status, const ch
 
 static int cmd_list(int argc, char **argv)
 {
-    static const char *const opts[] = {"data",  "status",    "list",      "action", "kind",
-                                       "batch", "min-score", "min_score", "from",   "to",
-                                       "since", "limit",     NULL};
+    static const char *const opts[] = {"data",   "status", "list",      "action",    "kind",
+                                       "flight", "batch",  "min-score", "min_score", "from",
+                                       "to",     "since",  "limit",     NULL};
     args a;
     int rc = parse_args("list", argc, argv, opts, false, &a);
     ps_batch_store *bs;

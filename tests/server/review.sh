@@ -144,6 +144,7 @@ cli list --data "$tmp/data" >"$tmp/cli_all"
 check "hits list exits 0" test $? = 0
 check "hits list: every hit, one a line" test "$(wc -l <"$tmp/cli_all")" = "$n"
 check "hits list --status false_positive" test "$(cli list --data "$tmp/data" --status false_positive | jq -r .cursor)" = "$c_doc1"
+check "hits list --flight" test "$(cli list --data "$tmp/data" --flight XZ878 | jq -r '.flight.number' | sort -u)" = 878
 check "hits list --kind document --batch" test "$(cli list --data "$tmp/data" --kind document --batch "$b2" | jq -r .cursor)" = "$c_doc2"
 check "hits show" test "$(cli show --data "$tmp/data" --by cli-test "$c_doc1" | jq -r '.status + "/" + (.decisions | length | tostring)')" = false_positive/2
 check "hits show by hit_id" test "$(cli show --data "$tmp/data" --by cli-test "$hid" | jq -r .cursor)" = "$c_person"
