@@ -156,17 +156,21 @@ void ps_stats_count_traveller(ps_stats_batch *sb, const ps_traveller *t,
         memcpy(route + from.len + 1, to.ptr, to.len);
         rl = from.len + to.len + 1;
     }
-    add_str(sb, day, PS_DIM_ROUTE, (ps_str){route, rl});
-    add_str(sb, day, PS_DIM_CARRIER, flight ? flight->carrier : PS_STR_NULL);
     const char *a3 =
         t->nationality.len ? ps_country_alpha3(t->nationality.ptr, t->nationality.len) : NULL;
-    add_str(sb, day, PS_DIM_NATIONALITY, a3 ? (ps_str){a3, strlen(a3)} : t->nationality);
+    ps_str nationality = a3 ? (ps_str){a3, strlen(a3)} : t->nationality;
     const char *band = age_band(&t->birth_date, day);
-    add(sb, day, PS_DIM_AGE_BAND, band, strlen(band));
     char g = t->gender == 'M' || t->gender == 'F' || t->gender == 'X' ? t->gender : 0;
-    add(sb, day, PS_DIM_GENDER, g ? &g : "unknown", g ? 1 : 7);
     const char *role = ps_role_name(t->role);
-    add(sb, day, PS_DIM_ROLE, role, strlen(role));
+    for (int twin = 0; twin < (n_lists ? 2 : 1); twin++) { /* then, when hit, the hit twins */
+        unsigned char hit = twin ? 0x80 : 0;
+        add_str(sb, day, (char)(PS_DIM_ROUTE | hit), (ps_str){route, rl});
+        add_str(sb, day, (char)(PS_DIM_CARRIER | hit), flight ? flight->carrier : PS_STR_NULL);
+        add_str(sb, day, (char)(PS_DIM_NATIONALITY | hit), nationality);
+        add(sb, day, (char)(PS_DIM_AGE_BAND | hit), band, strlen(band));
+        add(sb, day, (char)(PS_DIM_GENDER | hit), g ? &g : "unknown", g ? 1 : 7);
+        add(sb, day, (char)(PS_DIM_ROLE | hit), role, strlen(role));
+    }
     for (uint32_t i = 0; i < n_lists; i++)
         add_str(sb, day, PS_DIM_LIST, lists[i]);
     if (n_lists)

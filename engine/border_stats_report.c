@@ -120,13 +120,23 @@ static void csv_field(ps_buf *b, const char *s)
 int ps_stats_report(ps_batch_store *bs, uint32_t from, uint32_t to, char by, bool csv, ps_buf *out,
                     char *err, size_t errlen)
 {
+    return ps_stats_report_of(bs, from, to, by, false, csv, out, err, errlen);
+}
+
+int ps_stats_report_of(ps_batch_store *bs, uint32_t from, uint32_t to, char by, bool hits, bool csv,
+                       ps_buf *out, char *err, size_t errlen)
+{
+    if (by == PS_DIM_LIST)
+        hits = true;
     if (from > to || to - from >= MAX_DAYS)
         return ps_errorf(err, errlen, PS_BSTORE_INVALID,
                          "from must not be after to, and the period at most %d days", MAX_DAYS);
     table t = {calloc(MAX_ROWS, sizeof(row)), 0, by, 0};
     if (!t.rows)
         return ps_errorf(err, errlen, PS_BSTORE_IO, "out of memory");
-    char dim = by == 'D' || by == 'M' ? PS_DIM_ALL : by;
+    char dim = by == 'D' || by == 'M'      ? (hits ? PS_DIM_HIT_TRAVELLERS : PS_DIM_ALL)
+               : hits && by != PS_DIM_LIST ? PS_DIM_HITS(by)
+                                           : by;
     uint64_t with_hits = 0;
     int rc = ps_batch_store_stats(bs, from, to, dim, on_count, &t, err, errlen);
     if (rc == PS_BSTORE_OK)
@@ -140,7 +150,7 @@ int ps_stats_report(ps_batch_store *bs, uint32_t from, uint32_t to, char by, boo
     }
     if (by != 'D' && by != 'M')
         qsort(t.rows, t.n, sizeof *t.rows, by_count);
-    const char *counts = by == PS_DIM_LIST ? "hits" : "travellers";
+    const char *counts = by == PS_DIM_LIST ? "hits" : hits ? "travellers_with_hits" : "travellers";
     if (csv) {
         ps_buf_printf(out, "%s,%s\n", by_name(by), counts);
         for (uint32_t i = 0; i < t.n; i++) {

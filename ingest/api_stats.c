@@ -1,5 +1,6 @@
 /* ingest/api_stats.c — GET /v1/stats?from=YYYY-MM-DD&to=YYYY-MM-DD&by=DIM[&format=csv]
- * (roles analyst, admin): border statistics over a period (ps_stats_report), from the counts
+ * [&counts=hits] (roles analyst, admin): border statistics over a period (ps_stats_report_of):
+ * travellers, or only those with a hit, by day, month or a dimension; from the counts
  * every screened batch added — no traveller record is read. The period defaults to the 31 days
  * ending today (UTC). */
 #include "paxscreend.h"
@@ -17,8 +18,8 @@ void ps_api_stats(ps_worker_ctx *w, ps_job *job)
     uint32_t to = job->route.to_day ? job->route.to_day : today;
     uint32_t from = job->route.from_day ? job->route.from_day : (to > 30 ? to - 30 : 1);
     char err[256];
-    int rc = ps_stats_report(w->srv->batches, from, to, job->route.by, job->route.csv, &r->body,
-                             err, sizeof err);
+    int rc = ps_stats_report_of(w->srv->batches, from, to, job->route.by, job->route.stats_hits,
+                                job->route.csv, &r->body, err, sizeof err);
     if (rc == PS_BSTORE_INVALID) {
         r->body.len = 0;
         r->status = 400;

@@ -138,6 +138,7 @@ typedef struct ps_route {
     uint32_t from_day, to_day; /* GET /v1/stats: from=, to= (days since 1970-01-01) */
     char by;                   /* by=: a dimension (border_stats.h), 'D' day or 'M' month */
     bool csv;                  /* format=csv */
+    bool stats_hits;           /* counts=hits: only travellers with a hit */
     const char *allow; /* for 405: the methods the path accepts */
 } ps_route;
 

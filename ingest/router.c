@@ -173,6 +173,11 @@ static int stats_param(const char *key, size_t kl, const char *v, size_t vl, ps_
             return ps_errorf(err, errlen, 400,
                              "query: by must be day, month, route, carrier, nationality, "
                              "age_band, gender, role or list");
+    } else if (kl == 6 && memcmp(key, "counts", 6) == 0) {
+        if (!(vl == 4 && memcmp(v, "hits", 4) == 0) &&
+            !(vl == 10 && memcmp(v, "travellers", 10) == 0))
+            return ps_errorf(err, errlen, 400, "query: counts must be travellers or hits");
+        out->stats_hits = vl == 4;
     } else if (kl == 6 && memcmp(key, "format", 6) == 0) {
         if (!(vl == 3 && memcmp(v, "csv", 3) == 0) && !(vl == 4 && memcmp(v, "json", 4) == 0))
             return ps_errorf(err, errlen, 400, "query: format must be json or csv");

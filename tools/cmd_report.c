@@ -1,5 +1,5 @@
 /* tools/cmd_report.c — `paxscreen report --data DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]
- * [--by DIM] [--csv]`: the border statistics report of paxscreend's data directory
+ * [--by DIM] [--hits] [--csv]`: the border statistics report of paxscreend's data directory
  * (ps_stats_report), as GET /v1/stats gives it: travellers by day, month, route, carrier,
  * nationality, age band, gender or role, hits by list, over a period (default: the 31 days
  * ending today, UTC). Reads only the counts, never a traveller record. */
@@ -16,7 +16,7 @@ static int usage(void)
 {
     fputs("usage: paxscreen report --data DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
           "                        [--by day|month|route|carrier|nationality|age_band|gender|"
-          "role|list] [--csv]\n",
+          "role|list] [--hits] [--csv]\n",
           stderr);
     return 2;
 }
@@ -35,7 +35,7 @@ int ps_cmd_report(int argc, char **argv)
     const char *data = NULL;
     uint32_t from = 0, to = 0;
     char by = 'D';
-    bool csv = false;
+    bool csv = false, hits = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--data") == 0 && v) {
@@ -55,6 +55,8 @@ int ps_cmd_report(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--csv") == 0) {
             csv = true;
+        } else if (strcmp(a, "--hits") == 0) {
+            hits = true;
         } else {
             return usage();
         }
@@ -80,7 +82,7 @@ int ps_cmd_report(int argc, char **argv)
     }
     ps_buf out;
     ps_buf_init(&out);
-    int rc = ps_stats_report(bs, from, to, by, csv, &out, err, sizeof err);
+    int rc = ps_stats_report_of(bs, from, to, by, hits, csv, &out, err, sizeof err);
     ps_batch_store_close(bs);
     if (rc != PS_BSTORE_OK) {
         fprintf(stderr, "paxscreen report: %s\n", err);

@@ -9,7 +9,8 @@
  * flight day ("0-17", "18-29", "30-44", "45-59", "60+", "unknown"), gender ("M", "F", "X",
  * "unknown"), role ("passenger", "crew", "transit_passenger", "transit_crew", "unknown"). A hit
  * is counted on its traveller's day by list, and a traveller with any hit once more in
- * PS_DIM_HIT_TRAVELLERS. Only counts are kept: no name, document or birth date. */
+ * PS_DIM_HIT_TRAVELLERS and in the hit twin of every dimension (PS_DIM_HITS). Only counts are
+ * kept: no name, document or birth date. */
 #ifndef PAXSCREEN_BORDER_STATS_H
 #define PAXSCREEN_BORDER_STATS_H
 
@@ -27,6 +28,10 @@ enum {
     PS_DIM_LIST = 'l',           /* hits by list */
     PS_DIM_HIT_TRAVELLERS = 'H', /* travellers with at least one hit, value "" */
 };
+
+/* Travellers with at least one hit are counted again in the hit twin of each dimension (its
+ * dimension byte with the high bit set): who was hit, by route, nationality, ... */
+#define PS_DIM_HITS(dim) ((char)((unsigned char)(dim) | 0x80))
 
 /* The dimension named ("route", "carrier", "nationality", "age_band", "gender", "role",
  * "list"); 0 when none is. */
@@ -55,6 +60,10 @@ void ps_stats_count_traveller(ps_stats_batch *sb, const ps_traveller *t,
  * PS_BSTORE_INVALID for a bad period. */
 int ps_stats_report(ps_batch_store *bs, uint32_t from, uint32_t to, char by, bool csv, ps_buf *out,
                     char *err, size_t errlen);
+/* The same counting only travellers with at least one hit (hits = true: "counts":
+ * "travellers_with_hits"); by list always counts hits. */
+int ps_stats_report_of(ps_batch_store *bs, uint32_t from, uint32_t to, char by, bool hits, bool csv,
+                       ps_buf *out, char *err, size_t errlen);
 
 /* Days since 1970-01-01 of a date (its year, month and day; 0 when it has no day). */
 uint32_t ps_stats_day_of(const ps_date *d);

@@ -43,6 +43,13 @@ check "by age band on the flight day" test "$(rows)" = "30-44=3 45-59=2"
 stats list
 check "hits by list" test "$(body '.counts')" = hits
 check "hits by list: wanted" test "$(body '[.rows[] | select(.value == "wanted") | .count] | .[0] >= 2')" = true
+# only the travellers with a hit, by any dimension: MARTINEZ (M, ESP) in both batches
+req "$ANALYST" GET "/v1/stats?from=2024-05-01&to=2024-05-01&by=nationality&counts=hits" >/dev/null
+check "hit travellers by nationality" test "$(body .counts)/$(body '[.rows[] | select(.value == "ESP") | .count] | .[0]')" = travellers_with_hits/2
+req "$ANALYST" GET "/v1/stats?from=2024-05-01&to=2024-05-01&by=day&counts=hits" >/dev/null
+check "hit travellers by day = travellers_with_hits" test "$(body '.rows[0].count == .travellers_with_hits')" = true
+code=$(req "$ANALYST" GET "/v1/stats?counts=everyone")
+check "bad counts: 400" test "$code" = 400
 req "$ANALYST" GET "/v1/stats?from=2024-04-01&to=2024-06-30&by=month" >/dev/null
 check "by month" test "$(rows)" = "2024-05=5"
 req "$ANALYST" GET "/v1/stats?from=2024-05-02&to=2024-05-31&by=route" >/dev/null
@@ -69,6 +76,7 @@ out=$("$cli_bin" report --data "$tmp/data" --from 2024-05-01 --to 2024-05-31 --b
 check "report: exit 0" test $? -eq 0
 check "report: as /v1/stats" \
   test "$(jq -r '[.rows[] | "\(.value)=\(.count)"] | join(" ")' <<<"$out")" = "ESP=2 DNK=1 IND=1 NGA=1"
+check "report --hits" test "$("$cli_bin" report --data "$tmp/data" --from 2024-05-01 --to 2024-05-01 --by gender --hits | jq -r .counts)" = travellers_with_hits
 check "report --csv" test "$("$cli_bin" report --data "$tmp/data" --from 2024-05-01 --to 2024-05-01 --by role --csv | tr '\n' ' ')" = "role,travellers passenger,4 crew,1 "
 "$cli_bin" report --data "$tmp/data" --by shoe_size >/dev/null 2>&1
 check "report: unknown dimension: exit 2" test $? -eq 2

@@ -69,6 +69,10 @@ START_TEST(test_traveller_dimensions)
     ck_assert_uint_eq(find(&sb, PS_DIM_LIST, "wanted")->add, 2);
     ck_assert_uint_eq(find(&sb, PS_DIM_LIST, "health")->add, 1);
     ck_assert_uint_eq(find(&sb, PS_DIM_HIT_TRAVELLERS, "")->add, 2);
+    /* the hit twins count only the travellers with a hit (a twice, b never) */
+    ck_assert_uint_eq(find(&sb, PS_DIM_HITS(PS_DIM_GENDER), "F")->add, 2);
+    ck_assert_ptr_null(find(&sb, PS_DIM_HITS(PS_DIM_GENDER), "unknown"));
+    ck_assert_uint_eq(find(&sb, PS_DIM_HITS(PS_DIM_ROUTE), "BCN-IAD")->add, 2);
     ps_stats_batch_free(&sb);
 }
 END_TEST
