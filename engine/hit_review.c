@@ -1105,3 +1105,27 @@ int ps_audit_purge(ps_batch_store *bs, const char *who, uint64_t before_ms, uint
     rc = mdb_txn_commit(txn);
     return rc ? mdb_fail(rc, "committing the audit log", err, errlen) : PS_BSTORE_OK;
 }
+
+int ps_audit_read(ps_batch_store *bs, const char *who, const char *action, uint64_t since,
+                  uint64_t count, char *err, size_t errlen)
+{
+    ps_review_dbs d;
+    ps_batch_store_review_dbs(bs, &d);
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(d.env, NULL, 0, &txn);
+    if (rc != 0)
+        return mdb_fail(rc, "starting a write", err, errlen);
+    audit_item a = {.at_ms = now_ms(),
+                    .who = who,
+                    .action = action,
+                    .export_range = true,
+                    .since = since,
+                    .count = count};
+    rc = audit_append(txn, &d, &a, NULL);
+    if (rc != 0) {
+        mdb_txn_abort(txn);
+        return mdb_fail(rc, "writing the audit log", err, errlen);
+    }
+    rc = mdb_txn_commit(txn);
+    return rc ? mdb_fail(rc, "committing the audit log", err, errlen) : PS_BSTORE_OK;
+}

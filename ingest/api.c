@@ -4,6 +4,8 @@
  * reads behind a hit stream; plus the helpers every worker-side handler uses to answer. */
 #include "paxscreend.h"
 
+#include "paxscreen/hit_review.h"
+
 #include "paxscreen/json_batch.h"
 #include "paxscreen/record_json.h"
 #include "paxscreen/screen.h"
@@ -228,6 +230,19 @@ static void time_iso(ps_buf *b, const char *key, uint64_t ms)
 
 /* ---- GET /v1/batches/{id} ----------------------------------------------------------------- */
 
+/* Every read of hits goes into the audit log (who, what, from where, how many); a read of
+ * nothing is not recorded. A failure to record is logged, and the read still answered. */
+void ps_api_audit_read(ps_worker_ctx *w, ps_job *job, const char *action, uint64_t since,
+                       uint64_t n)
+{
+    if (!n)
+        return;
+    char err[256];
+    const char *who = job->reply && job->reply->token ? job->reply->token : "-";
+    if (ps_audit_read(w->srv->batches, who, action, since, n, err, sizeof err) != PS_BSTORE_OK)
+        fprintf(stderr, "paxscreend: audit: %s\n", err);
+}
+
 static void batch_get(ps_worker_ctx *w, ps_job *job)
 {
     char err[256];
@@ -280,6 +295,7 @@ static void batch_get(ps_worker_ctx *w, ps_job *job)
     }
     ps_buf_puts(b, "]}");
     r->status = 200;
+    ps_api_audit_read(w, job, "batch_read", info.id, hw.n);
     ps_api_post(w, job);
 }
 
@@ -305,6 +321,7 @@ static void hits_page(ps_worker_ctx *w, ps_job *job)
     }
     ps_buf_printf(&r->body, "],\"next\":%llu}", (unsigned long long)last);
     r->status = 200;
+    ps_api_audit_read(w, job, "hits_list", job->route.since, hw.n);
     ps_api_post(w, job);
 }
 
@@ -327,6 +344,8 @@ static void stream_read(ps_worker_ctx *w, ps_job *job)
     }
     r->stream_cursor = last;
     r->more = hw.n == STREAM_CHUNK;
+    if (rc == PS_BSTORE_OK)
+        ps_api_audit_read(w, job, "hits_stream", job->route.since, hw.n);
     ps_api_post(w, job);
 }
 

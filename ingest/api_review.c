@@ -81,6 +81,7 @@ static void hits_filtered(ps_worker_ctx *w, ps_job *job)
     }
     ps_buf_printf(&r->body, "],\"next\":%llu}", (unsigned long long)next);
     r->status = 200;
+    ps_api_audit_read(w, job, "hits_list", job->route.since, p.n);
     ps_api_post(w, job);
 }
 
@@ -260,6 +261,7 @@ static void audit(ps_worker_ctx *w, ps_job *job)
     }
     ps_buf_printf(&r->body, "],\"next\":%llu}", (unsigned long long)next);
     r->status = 200;
+    ps_api_audit_read(w, job, "hits_list", job->route.since, p.n);
     ps_api_post(w, job);
 }
 

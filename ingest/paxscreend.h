@@ -110,12 +110,12 @@ typedef enum ps_route_kind {
     PS_R_HITS,
     PS_R_HITS_STREAM,
     PS_R_IAPI,
-    PS_R_LISTS,       /* GET /v1/lists */
-    PS_R_LIST_ENTRY,  /* PUT, DELETE /v1/lists/{list}/entries/{id} */
-    PS_R_LIST_IMPORT, /* POST /v1/lists/{list}/import */
-    PS_R_RULES,       /* GET /v1/rules */
-    PS_R_RULE,        /* GET, PUT, DELETE /v1/rules/{id} */
-    PS_R_STATS,       /* GET /v1/stats */
+    PS_R_LISTS,        /* GET /v1/lists */
+    PS_R_LIST_ENTRY,   /* PUT, DELETE /v1/lists/{list}/entries/{id} */
+    PS_R_LIST_IMPORT,  /* POST /v1/lists/{list}/import */
+    PS_R_RULES,        /* GET /v1/rules */
+    PS_R_RULE,         /* GET, PUT, DELETE /v1/rules/{id} */
+    PS_R_STATS,        /* GET /v1/stats */
     PS_R_HIT_GET,      /* GET /v1/hits/{cursor} (api_review.c) */
     PS_R_HIT_DECISION, /* POST /v1/hits/{cursor}/decision */
     PS_R_AUDIT,        /* GET /v1/audit */
@@ -123,23 +123,23 @@ typedef enum ps_route_kind {
 
 typedef struct ps_route {
     ps_route_kind kind;
-    const char *name;  /* for logs and metrics: "screen", "batch_get", ... */
-    unsigned need;     /* roles allowed (any of); 0: no token needed */
-    unsigned roles;    /* the caller's roles, once its token is checked (0 without one) */
-    bool has_body;     /* the handler reads the request body */
-    uint64_t id;       /* {id} of /v1/batches/{id} */
-    uint64_t since;    /* ?since= */
-    uint64_t limit;    /* ?limit=, 0 when absent */
-    char list[64];     /* {list} of /v1/lists/{list}/..., percent-decoded */
-    char entry[256];   /* {id} of /v1/lists/{list}/entries/{id} or /v1/rules/{id}, decoded */
-    bool del;          /* DELETE (rather than PUT) of a list entry */
+    const char *name;     /* for logs and metrics: "screen", "batch_get", ... */
+    unsigned need;        /* roles allowed (any of); 0: no token needed */
+    unsigned roles;       /* the caller's roles, once its token is checked (0 without one) */
+    bool has_body;        /* the handler reads the request body */
+    uint64_t id;          /* {id} of /v1/batches/{id} */
+    uint64_t since;       /* ?since= */
+    uint64_t limit;       /* ?limit=, 0 when absent */
+    char list[64];        /* {list} of /v1/lists/{list}/..., percent-decoded */
+    char entry[256];      /* {id} of /v1/lists/{list}/entries/{id} or /v1/rules/{id}, decoded */
+    bool del;             /* DELETE (rather than PUT) of a list entry */
     ps_hit_filter filter; /* GET /v1/hits: status=, list=, action=, kind=, batch=, min_score= */
     char hit_id[17];      /* /v1/hits/{hit_id}[/decision]: a hit named by its id, not cursor */
     uint32_t from_day, to_day; /* GET /v1/stats: from=, to= (days since 1970-01-01) */
     char by;                   /* by=: a dimension (border_stats.h), 'D' day or 'M' month */
     bool csv;                  /* format=csv */
     bool stats_hits;           /* counts=hits: only travellers with a hit */
-    const char *allow; /* for 405: the methods the path accepts */
+    const char *allow;         /* for 405: the methods the path accepts */
 } ps_route;
 
 /* Matches method and request target (path and query). Returns 0 and fills out, or an HTTP
@@ -297,10 +297,13 @@ void ps_intake_submit(ps_worker_ctx *w, ps_job *job);       /* POST /v1/batches,
 void ps_intake_screen(ps_worker_ctx *w, uint64_t batch_id); /* screen a recorded batch */
 /* Queues a recorded batch for screening in the background (not with intake_only). */
 void ps_intake_queue(ps_server *srv, uint64_t batch_id);
-void ps_api_iapi(ps_worker_ctx *w, ps_job *job); /* POST /v1/iapi (api_iapi.c) */
+void ps_api_iapi(ps_worker_ctx *w, ps_job *job);  /* POST /v1/iapi (api_iapi.c) */
 void ps_api_lists(ps_worker_ctx *w, ps_job *job); /* /v1/lists... (api_lists.c) */
 void ps_api_rules(ps_worker_ctx *w, ps_job *job); /* /v1/rules... (api_rules.c) */
 void ps_api_stats(ps_worker_ctx *w, ps_job *job); /* GET /v1/stats (api_stats.c) */
+/* Records a read of n hits in the audit log (api.c); nothing when n is 0. */
+void ps_api_audit_read(ps_worker_ctx *w, ps_job *job, const char *action, uint64_t since,
+                       uint64_t n);
 /* GET /v1/hits with filters, GET /v1/hits/{cursor}, POST /v1/hits/{cursor}/decision,
  * GET /v1/audit (api_review.c) */
 void ps_api_review(ps_worker_ctx *w, ps_job *job);
@@ -313,7 +316,7 @@ extern const char ps_edifact_route[];
 /* Listens on cfg->edifact_host:edifact_port; *port gets the port bound. 0, or -1 with err. */
 int ps_edifact_listen(ps_server *srv, int *port, char *err, size_t errlen);
 void ps_edifact_deliver(ps_server *srv, ps_reply *r); /* a reply whose route is ps_edifact_route */
-void ps_edifact_drain(ps_server *srv);     /* stop listening; close each feed once answered */
+void ps_edifact_drain(ps_server *srv);      /* stop listening; close each feed once answered */
 bool ps_edifact_busy(const ps_server *srv); /* feed connections still open */
 /* config.c: "HOST:PORT" or "[V6]:PORT" into c->edifact_host / c->edifact_port. */
 bool ps_config_set_edifact_listen(ps_config *c, const char *text, char *err, size_t errlen);

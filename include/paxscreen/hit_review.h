@@ -195,4 +195,9 @@ void ps_batch_store_review_dbs(ps_batch_store *bs, ps_review_dbs *out);
 int ps_audit_purge(ps_batch_store *bs, const char *who, uint64_t before_ms, uint64_t batches,
                    uint64_t hits, char *err, size_t errlen);
 
+/* Records a read of several hits in the audit log: who, what ("hits_list", "hits_stream",
+ * "batch_read"), from which cursor (or batch) and how many hits were read. */
+int ps_audit_read(ps_batch_store *bs, const char *who, const char *action, uint64_t since,
+                  uint64_t count, char *err, size_t errlen);
+
 #endif

@@ -166,7 +166,9 @@ check "hits list with a bad filter exits 2" test $? = 2
 check "audit 200" test "$(req $ADMIN GET '/v1/audit?limit=1000')" = 200
 cp "$tmp/body" "$tmp/audit.json"
 check "seqs 1..N in order" test "$(jq '[.entries[].seq] == [range(1; (.entries | length) + 1)]' "$tmp/audit.json")" = true
-check "first entry: the analyst's read" test "$(jq -r '.entries[0] | .action + "/" + .who + "/" + (.cursor | tostring)' "$tmp/audit.json")" = "hit_read/hq/$c_doc1"
+check "first single-hit read: the analyst's" test "$(jq -r '[.entries[] | select(.action == "hit_read")][0] | .action + "/" + .who + "/" + (.cursor | tostring)' "$tmp/audit.json")" = "hit_read/hq/$c_doc1"
+check "reads of hit pages audited too, with who and how many" test "$(jq '[.entries[] | select(.action == "hits_list" and .count > 0 and .who != null)] | length > 0' "$tmp/audit.json")" = true
+check "a batch read with its hits audited" test "$(jq '[.entries[] | select(.action == "batch_read")] | length > 0' "$tmp/audit.json")" = true
 check "decisions audited with who and what" test "$(jq -r "[.entries[] | select(.action == \"decision\" and .cursor == $c_doc1) | .decision + \":\" + .who] | join(\",\")" "$tmp/audit.json")" = "escalated:hq,false_positive:hq"
 check "the CLI's read and decision audited" test "$(jq -r '[.entries[] | select(.who == "cli-test" or .who == "duty") | .action] | join(",")' "$tmp/audit.json")" = hit_read,hit_read,decision
 check "refused and failed requests are not audited as reads" test "$(jq '[.entries[] | select(.cursor == 999999)] | length' "$tmp/audit.json")" = 0
