@@ -10,6 +10,7 @@
 #include "paxscreen/record_json.h"
 #include "paxscreen/screen.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +34,21 @@ static void answer(ps_worker_ctx *w, ps_job *job, ps_reply *made)
     made->body = tmp;
     ps_reply_free(made);
     ps_api_post(w, job);
+}
+
+void ps_api_errorf(ps_job *job, int status, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ps_reply *r = job->reply;
+    r->status = status;
+    r->body.len = 0;
+    ps_buf_printf(&r->body, "{\"error\":{\"status\":%d,\"message\":", status);
+    ps_json_string(&r->body, msg, strlen(msg));
+    ps_buf_puts(&r->body, "}}");
 }
 
 void ps_api_diag_error(ps_buf *b, const char *what, const ps_diag_list *diags)

@@ -22,18 +22,6 @@
 #define IMPORT_CHECKPOINT 100000 /* lines per commit */
 #define IMPORT_MAX_ERRORS 100    /* bad lines described in the answer (all are counted) */
 
-static void reply_error(ps_job *job, int status, const char *fmt, const char *a, const char *b)
-{
-    ps_reply *r = job->reply;
-    r->status = status;
-    r->body.len = 0;
-    char msg[512];
-    snprintf(msg, sizeof msg, fmt, a, b);
-    ps_buf_printf(&r->body, "{\"error\":{\"status\":%d,\"message\":", status);
-    ps_json_string(&r->body, msg, strlen(msg));
-    ps_buf_puts(&r->body, "}}");
-}
-
 static void write_list(ps_buf *b, const ps_list_info *li)
 {
     ps_buf_puts(b, "{\"name\":");
@@ -48,7 +36,7 @@ static void get_lists(ps_worker_ctx *w, ps_job *job)
     char err[256];
     ps_snapshot *snap;
     if (ps_snapshot_begin(w->srv->store, &snap, err, sizeof err) != PS_STORE_OK) {
-        reply_error(job, 500, "the alert store could not be read: %s%s", err, "");
+        ps_api_errorf(job, 500, "the alert store could not be read: %s", err);
         return;
     }
     enum { CAP = 4096 };
@@ -76,8 +64,8 @@ static bool entry_line(ps_job *job, ps_buf *out)
     if (!o || !json_is_object(o)) {
         char where[64];
         snprintf(where, sizeof where, "%d", o ? 0 : je.position);
-        reply_error(job, 400, "body: expected one watchlist entry as a JSON object (byte %s): %s",
-                    where, o ? "not an object" : je.text);
+        ps_api_errorf(job, 400, "body: expected one watchlist entry as a JSON object (byte %s): %s",
+                      where, o ? "not an object" : je.text);
         json_decref(o);
         return false;
     }
@@ -88,21 +76,21 @@ static bool entry_line(ps_job *job, ps_buf *out)
         if (!v) {
             json_object_set_new(o, keys[i], json_string(want[i]));
         } else if (!json_is_string(v) || strcmp(json_string_value(v), want[i]) != 0) {
-            reply_error(job, 400, "body: %s: must be the one in the path (\"%s\")", keys[i],
-                        want[i]);
+            ps_api_errorf(job, 400, "body: %s: must be the one in the path (\"%s\")", keys[i],
+                          want[i]);
             json_decref(o);
             return false;
         }
     }
     if (json_object_get(o, "deleted")) {
-        reply_error(job, 400, "body: deleted: %s%s", "use DELETE on the entry's path", "");
+        ps_api_errorf(job, 400, "body: deleted: use DELETE on the entry's path");
         json_decref(o);
         return false;
     }
     char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     if (!text) {
-        reply_error(job, 500, "out of memory%s%s", "", "");
+        ps_api_errorf(job, 500, "out of memory");
         return false;
     }
     ps_buf_puts(out, text);
@@ -176,17 +164,18 @@ static void put_entry(ps_worker_ctx *w, ps_job *job)
     }
     ps_buf_free(&line);
     if (rc == PS_STORE_INVALID) {
-        reply_error(job, 400, "entry: %s%s", err, "");
+        ps_api_errorf(job, 400, "entry: %s", err);
         return;
     }
     if (rc != PS_STORE_OK) {
         fprintf(stderr, "paxscreend: lists: writing the alert store failed: %s\n", err);
-        reply_error(job, 500, "the alert store could not be written: %s%s", err, "");
+        ps_api_errorf(job, 500, "the alert store could not be written: %s", err);
         return;
     }
     const char *result = result_of(&before, &after);
     if (strcmp(result, "missing") == 0) {
-        reply_error(job, 404, "no entry \"%s\" in list \"%s\"", job->route.entry, job->route.list);
+        ps_api_errorf(job, 404, "no entry \"%s\" in list \"%s\"", job->route.entry,
+                      job->route.list);
         return;
     }
     ps_reply *r = job->reply;
@@ -278,9 +267,9 @@ static void import_lines(ps_worker_ctx *w, ps_job *job)
     if (rc != PS_STORE_OK) {
         fprintf(stderr, "paxscreend: lists import: the alert store failed: %s\n", err);
         ps_buf_free(&st.errors);
-        reply_error(job, 500,
-                    "the alert store failed (%s); lines up to the last commit of %s landed", err,
-                    "100,000");
+        ps_api_errorf(job, 500,
+                      "the alert store failed (%s); lines up to the last commit of %s landed", err,
+                      "100,000");
         return;
     }
     ps_reply *r = job->reply;
@@ -314,7 +303,7 @@ void ps_api_lists(ps_worker_ctx *w, ps_job *job)
         import_lines(w, job);
         break;
     default:
-        reply_error(job, 404, "path: no such endpoint%s%s", "", "");
+        ps_api_errorf(job, 404, "path: no such endpoint");
         break;
     }
     ps_api_post(w, job);

@@ -16,16 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void reply_error(ps_job *job, int status, const char *message)
-{
-    ps_reply *r = job->reply;
-    r->status = status;
-    r->body.len = 0;
-    ps_buf_printf(&r->body, "{\"error\":{\"status\":%d,\"message\":", status);
-    ps_json_string(&r->body, message, strlen(message));
-    ps_buf_puts(&r->body, "}}");
-}
-
 /* {"rule": ..., "version": N} without the closing brace's neighbours: the rule's JSON with its
  * version added as the last key. */
 static void write_rule(ps_buf *b, const ps_rule *r, uint64_t version)
@@ -57,7 +47,7 @@ static void get_rules(ps_worker_ctx *w, ps_job *job, bool one)
     char err[256];
     ps_snapshot *snap;
     if (ps_snapshot_begin(w->srv->store, &snap, err, sizeof err) != PS_STORE_OK) {
-        reply_error(job, 500, "the alert store could not be read");
+        ps_api_errorf(job, 500, "the alert store could not be read");
         return;
     }
     ps_reply *r = job->reply;
@@ -81,11 +71,11 @@ static void get_rules(ps_worker_ctx *w, ps_job *job, bool one)
     }
     ps_snapshot_end(snap);
     if (rc == PS_STORE_NOT_FOUND) {
-        reply_error(job, 404, "no such rule");
+        ps_api_errorf(job, 404, "no such rule");
         return;
     }
     if (rc != PS_STORE_OK) {
-        reply_error(job, 500, "the rules could not be read");
+        ps_api_errorf(job, 500, "the rules could not be read");
         return;
     }
     r->status = 200;
@@ -100,7 +90,7 @@ static bool rule_text(ps_job *job, ps_buf *out)
         char msg[256];
         snprintf(msg, sizeof msg, "body: expected one rule as a JSON object: %s",
                  o ? "not an object" : je.text);
-        reply_error(job, 400, msg);
+        ps_api_errorf(job, 400, "%s", msg);
         json_decref(o);
         return false;
     }
@@ -108,14 +98,14 @@ static bool rule_text(ps_job *job, ps_buf *out)
     if (!id) {
         json_object_set_new(o, "id", json_string(job->route.entry));
     } else if (!json_is_string(id) || strcmp(json_string_value(id), job->route.entry) != 0) {
-        reply_error(job, 400, "body: id: must be the one in the path");
+        ps_api_errorf(job, 400, "body: id: must be the one in the path");
         json_decref(o);
         return false;
     }
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!text) {
-        reply_error(job, 500, "out of memory");
+        ps_api_errorf(job, 500, "out of memory");
         return false;
     }
     ps_buf_puts(out, text);
@@ -167,17 +157,17 @@ static void write_rule_change(ps_worker_ctx *w, ps_job *job)
     }
     ps_buf_free(&text);
     if (rc == PS_STORE_INVALID) { /* Hyperscan's message, naming the rule and the JSON path */
-        reply_error(job, 400, err);
+        ps_api_errorf(job, 400, "%s", err);
         return;
     }
     if (rc != PS_STORE_OK) {
         fprintf(stderr, "paxscreend: rules: writing the alert store failed: %s\n", err);
-        reply_error(job, 500, "the rules could not be written");
+        ps_api_errorf(job, 500, "the rules could not be written");
         return;
     }
     const char *result = result_of(&counts);
     if (strcmp(result, "missing") == 0) {
-        reply_error(job, 404, "no such rule");
+        ps_api_errorf(job, 404, "no such rule");
         return;
     }
     ps_reply *r = job->reply;

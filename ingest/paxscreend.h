@@ -291,6 +291,10 @@ void ps_server_maybe_stop(ps_server *srv);
 void ps_api_run(ps_worker_ctx *w, ps_job *job);
 /* Hands job->reply to the loop (status and body set) and clears it. */
 void ps_api_post(ps_worker_ctx *w, ps_job *job);
+/* Sets job->reply to status with a JSON error body {"error": {"status", "message"}}, the
+ * message printf-formatted and JSON-escaped (not posted yet). */
+void ps_api_errorf(ps_job *job, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A 400 reply body naming the first error of diags, with every error and warning. */
 void ps_api_diag_error(ps_buf *b, const char *what, const ps_diag_list *diags);
 void ps_intake_submit(ps_worker_ctx *w, ps_job *job);       /* POST /v1/batches, /v1/paxlst */
