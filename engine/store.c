@@ -46,8 +46,8 @@
 _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
 /* 4: birth year in name refs; 5: document patterns; 6: need masks in name refs, the token
- * vocabulary and name patterns; 7: targeting rules */
-#define STORE_LAYOUT      7u
+ * vocabulary and name patterns; 7: targeting rules; 8: names and name_vocab as bucket indexes */
+#define STORE_LAYOUT      8u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -55,6 +55,7 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 #define DOC_VALUE_SIZE    13
 #define DEFAULT_ACTION    PS_ACTION_REFER
 #define DEFAULT_THRESHOLD 0.85f
+#define NAMES_QUEUE_BYTES ((size_t)256 << 20) /* queued name index changes applied beyond this */
 
 /* ---- errors ---- */
 
@@ -141,9 +142,9 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"records", MDB_INTEGERKEY, &s->records},
         {"docs", MDB_DUPSORT | MDB_DUPFIXED, &s->docs},
         {"docs_cf", MDB_DUPSORT | MDB_DUPFIXED, &s->docs_cf},
-        {"names", MDB_DUPSORT | MDB_DUPFIXED, &s->names},
+        {"names", MDB_INTEGERKEY, &s->names},
         {"name_forms", MDB_INTEGERKEY, &s->name_forms},
-        {"name_vocab", MDB_DUPSORT, &s->name_vocab},
+        {"name_vocab", MDB_INTEGERKEY, &s->name_vocab},
         {"patterns", 0, &s->patterns},
         {"name_patterns", 0, &s->name_patterns},
         {"rules", 0, &s->rules},
@@ -270,6 +271,8 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
         free(s);
         return code;
     }
+    s->name_index = (ps_bucket_index){s->names, PS_NAME_BUCKET_BITS, PS_NAME_REF_SIZE};
+    s->vocab_index = (ps_bucket_index){s->name_vocab, PS_NAME_BUCKET_BITS, 0};
     *out = s;
     return PS_STORE_OK;
 }
@@ -373,16 +376,17 @@ struct ps_store_writer {
     bool next_dirty;
     list_slot *lists; /* lists read or changed in this transaction */
     uint32_t n_lists, cap_lists, last_list;
-    ps_buf key;              /* entries key: list \0 id */
-    ps_buf val;              /* record value being written */
-    doc_keys new_keys;       /* the entry's document keys */
-    doc_keys old_keys;       /* the replaced or deleted entry's document keys */
-    ps_buf new_forms;        /* the entry's normalized names (name_keys.h block) */
-    ps_buf old_forms;        /* a copy of the replaced or deleted entry's block */
-    uint16_t old_year;       /* the replaced or deleted entry's birth year (name index records) */
-    unsigned patterns_dirty; /* kinds of pattern that came or went (bit 1 << kind):
-                              * recompile before committing */
-    ps_arena arena;          /* decoding old records */
+    ps_buf key;                /* entries key: list \0 id */
+    ps_buf val;                /* record value being written */
+    doc_keys new_keys;         /* the entry's document keys */
+    doc_keys old_keys;         /* the replaced or deleted entry's document keys */
+    ps_buf new_forms;          /* the entry's normalized names (name_keys.h block) */
+    ps_buf old_forms;          /* a copy of the replaced or deleted entry's block */
+    uint16_t old_year;         /* the replaced or deleted entry's birth year (name index records) */
+    unsigned patterns_dirty;   /* kinds of pattern that came or went (bit 1 << kind):
+                                * recompile before committing */
+    ps_arena arena;            /* decoding old records */
+    ps_name_queue names_queue; /* name index changes not yet applied (store_names.c) */
 };
 
 static int writer_usable(ps_store_writer *w, char *err, size_t errlen)
@@ -464,6 +468,7 @@ static void writer_free(ps_store_writer *w)
     ps_buf_free(&w->new_forms);
     ps_buf_free(&w->old_forms);
     ps_arena_free(&w->arena);
+    ps_names_queue_free(&w->names_queue);
     free(w);
 }
 
@@ -580,6 +585,17 @@ static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errle
     return rc == 0 ? PS_STORE_OK : mdb_fail(rc, "reading a name_forms record", err, errlen);
 }
 
+/* Applies the queued name index changes. */
+static int names_flush(ps_store_writer *w, char *err, size_t errlen)
+{
+    int rc = ps_names_flush(w->txn, w->s, &w->names_queue);
+    if (rc != 0) {
+        w->broken = true;
+        return mdb_fail(rc, "writing the name index", err, errlen);
+    }
+    return PS_STORE_OK;
+}
+
 /* Adds (add = true) or removes one entry's index records. */
 static int index_apply(ps_store_writer *w, const doc_keys *keys, uint64_t n, bool add, char *err,
                        size_t errlen)
@@ -631,7 +647,7 @@ static int put_delete(ps_store_writer *w, const ps_wl_entry *e, ps_import_counts
     code = index_apply(w, &w->old_keys, n, false, err, errlen);
     if (code != PS_STORE_OK)
         return code;
-    rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, w->old_year, false);
+    rc = ps_names_apply(w->txn, w->s, &w->names_queue, &w->old_forms, n, w->old_year, false);
     if (rc == 0)
         rc = ps_patterns_remove(w->txn, w->s, n, &w->patterns_dirty);
     if (rc != 0) {
@@ -725,7 +741,7 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
         code = index_apply(w, &w->old_keys, n, false, err, errlen);
         if (code != PS_STORE_OK)
             return code;
-        rc = ps_names_apply(w->txn, w->s, &w->old_forms, n, w->old_year, false);
+        rc = ps_names_apply(w->txn, w->s, &w->names_queue, &w->old_forms, n, w->old_year, false);
         if (rc == 0)
             rc = ps_patterns_remove(w->txn, w->s, n, &w->patterns_dirty);
         if (rc != 0) {
@@ -751,12 +767,17 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     code = index_apply(w, &w->new_keys, n, true, err, errlen);
     if (code != PS_STORE_OK)
         return code;
-    rc = ps_names_apply(w->txn, w->s, &w->new_forms, n, ps_names_year(e), true);
+    rc = ps_names_apply(w->txn, w->s, &w->names_queue, &w->new_forms, n, ps_names_year(e), true);
     if (rc == 0)
         rc = ps_patterns_add(w->txn, w->s, e, n, &w->patterns_dirty);
     if (rc != 0) {
         w->broken = true;
         return mdb_fail(rc, "writing name index records", err, errlen);
+    }
+    if (ps_names_queued(&w->names_queue) > NAMES_QUEUE_BYTES) {
+        code = names_flush(w, err, errlen);
+        if (code != PS_STORE_OK)
+            return code;
     }
 
     sl->info.version++;
@@ -822,6 +843,9 @@ static int writer_commit_txn(ps_store_writer *w, char *err, size_t errlen)
     code = writer_flush(w, err, errlen);
     if (code != PS_STORE_OK)
         return code;
+    code = names_flush(w, err, errlen);
+    if (code != PS_STORE_OK)
+        return code;
     int rc = mdb_txn_commit(w->txn);
     w->txn = NULL; /* committed or, on failure, freed by LMDB */
     if (rc != 0)
@@ -872,6 +896,8 @@ int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
         free(snap);
         return mdb_fail(rc, "starting a snapshot", err, errlen);
     }
+    snap->names_view = (ps_bi_view){snap->txn, &s->name_index, NULL};
+    snap->vocab_view = (ps_bi_view){snap->txn, &s->vocab_index, NULL};
     *out = snap;
     return PS_STORE_OK;
 }
@@ -883,12 +909,10 @@ void ps_snapshot_end(ps_snapshot *snap)
     for (int i = 0; i < 2; i++)
         if (snap->docs_cur[i])
             mdb_cursor_close(snap->docs_cur[i]);
-    if (snap->names_cur)
-        mdb_cursor_close(snap->names_cur);
-    if (snap->vocab_cur)
-        mdb_cursor_close(snap->vocab_cur);
     free(snap->count_keys);
     free(snap->count_values);
+    ps_bi_view_free(&snap->names_view);
+    ps_bi_view_free(&snap->vocab_view);
     ps_patterns_free(snap);
     mdb_txn_abort(snap->txn);
     free(snap);

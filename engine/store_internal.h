@@ -3,6 +3,7 @@
 #ifndef PAXSCREEN_ENGINE_STORE_INTERNAL_H
 #define PAXSCREEN_ENGINE_STORE_INTERNAL_H
 
+#include "bucket_index.h"
 #include "paxscreen/store.h"
 
 #include <lmdb.h>
@@ -12,6 +13,7 @@ struct ps_store {
     MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, patterns,
         name_patterns;
     MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
+    ps_bucket_index name_index, vocab_index; /* names and name_vocab (store_names.c) */
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
@@ -30,10 +32,9 @@ typedef struct ps_pattern_set {
 struct ps_snapshot {
     ps_store *s;
     MDB_txn *txn;
-    MDB_cursor *docs_cur[2]; /* docs, docs_cf; opened on first use */
-    MDB_cursor *names_cur;   /* names; opened on first use */
-    MDB_cursor *vocab_cur;   /* name_vocab; opened on first use */
-    uint64_t total_entries;  /* every list's entries, counted on first use (0: not yet) */
+    MDB_cursor *docs_cur[2];           /* docs, docs_cf; opened on first use */
+    ps_bi_view names_view, vocab_view; /* the name index and vocabulary as read so far */
+    uint64_t total_entries;            /* every list's entries, counted on first use (0: not yet) */
     /* Reference counts of name keys already asked for: a snapshot never changes, so a count
      * once read stays true. Slots keyed by a 64-bit hash of the key (0 = empty); allocated on
      * first use. */
@@ -45,11 +46,25 @@ struct ps_snapshot {
 
 /* Copies entry n's name_forms block into out (empty when it has none); an LMDB code. */
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out);
-/* add: stores block as entry n's name_forms and adds its index records; else removes the
- * index records of block and entry n's name_forms record. year is the entry's first birth
- * year (0 when it has none), carried in every index record. Returns an LMDB code. */
-int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, uint16_t year,
-                   bool add);
+/* A writer's queued changes of the name index and vocabulary (zero-initialized). */
+typedef struct ps_name_queue {
+    ps_bi_queue names, vocab;
+} ps_name_queue;
+
+/* add: stores block as entry n's name_forms and queues adding its index records; else queues
+ * removing the index records of block and removes entry n's name_forms record. year is the
+ * entry's first birth year (0 when it has none), carried in every index record. Returns an
+ * LMDB code. The index changes take effect at ps_names_flush. */
+int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_buf *block,
+                   uint64_t n, uint16_t year, bool add);
+/* Applies q to names (and, through the tokens that came or went, name_vocab) in txn and
+ * empties it; an LMDB code. */
+int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q);
+size_t ps_names_queued(const ps_name_queue *q); /* bytes q holds */
+void ps_names_queue_free(ps_name_queue *q);
+/* Buckets of the name index and of the vocabulary: 1 << PS_NAME_BUCKET_BITS each. */
+#define PS_NAME_BUCKET_BITS 12
+#define PS_NAME_REF_SIZE    16 /* bytes of one name index reference */
 /* The year every index record of e carries. */
 uint16_t ps_names_year(const ps_wl_entry *e);
 

@@ -1,18 +1,23 @@
 /* engine/store_names.c — the name index of the alert store: each entry's normalized names
  * (name_forms: entry number -> name_keys.h block) and, for every token of every form, its
- * keys in names (DUPSORT, DUPFIXED values of NAME_REF_SIZE bytes: u64 BE entry, u8 name,
- * u8 token, u8 other token (the second token of a pair key, the token whose initial an initial
- * key holds; 0xFF for the other keys), u8 form, u16 BE birth year of the entry or 0, u16 BE
- * need mask of the form — big-endian, so duplicates come back in entry order; the year lets
- * screening rank candidates of a common name before reading them, the need mask and the tokens
- * let it drop a name some of whose main tokens no key of the traveller reached).
- * name_vocab (DUPSORT) is the vocabulary of listed tokens by their deletion neighbourhood:
- * for every distinct token of at least PS_VOCAB_MIN_LEN letters, the token itself and each of
- * its single-letter deletions -> the token. Two tokens within one edit (or a transposition)
- * share a key; screening finds misspelled tokens through it.
- * Invariants, kept with the records by store.c's put and delete: names holds exactly the keys
+ * keys in names, a bucket index (bucket_index.h) whose items are PS_NAME_REF_SIZE-byte references:
+ * u64 BE entry, u8 name, u8 token, u8 other token (the second token of a pair key, the token
+ * whose initial an initial key holds; 0xFF for the other keys), u8 form, u16 BE birth year of
+ * the entry or 0, u16 BE need mask of the form — big-endian, so a key's references are in
+ * entry order; the year lets screening rank candidates of a common name before reading them,
+ * the need mask and the tokens let it drop a name some of whose main tokens no key of the
+ * traveller reached).
+ * name_vocab, a bucket index of tokens, is the vocabulary of listed tokens by their deletion
+ * neighbourhood: for every distinct token of at least PS_VOCAB_MIN_LEN letters, the token
+ * itself and each of its single-letter deletions -> the token. Two tokens within one edit (or a
+ * transposition) share a key; screening finds misspelled tokens through it.
+ * Writes are queued (ps_name_queue) and applied by ps_names_flush, bucket by bucket; a token
+ * joins or leaves the vocabulary when its 'T' key gains its first or loses its last reference
+ * in a flush.
+ * Invariants, once flushed (store.c flushes before every commit): names holds exactly the keys
  * of the blocks in name_forms; name_vocab holds exactly the neighbourhoods of the tokens that
  * have a 'T' key in names. */
+#include "bucket_index.h"
 #include "name_keys.h"
 #include "store_internal.h"
 
@@ -20,9 +25,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define NAME_REF_SIZE 16
-
-static void pack_ref(unsigned char out[NAME_REF_SIZE], uint64_t entry, const ps_name_ref *r)
+static void pack_ref(unsigned char out[PS_NAME_REF_SIZE], uint64_t entry, const ps_name_ref *r)
 {
     for (int i = 0; i < 8; i++)
         out[i] = (unsigned char)(entry >> (56 - 8 * i));
@@ -63,14 +66,6 @@ int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out
     return rc;
 }
 
-static int put_or_del(MDB_txn *txn, const ps_store *s, const char *key, size_t klen,
-                      const unsigned char *ref, bool add)
-{
-    MDB_val kv = {klen, (void *)key}, vv = {NAME_REF_SIZE, (void *)ref};
-    int rc = add ? mdb_put(txn, s->names, &kv, &vv, 0) : mdb_del(txn, s->names, &kv, &vv);
-    return rc == MDB_NOTFOUND || rc == MDB_KEYEXIST ? 0 : rc;
-}
-
 /* The deletion neighbourhood of a token: itself, then each distinct single-letter deletion;
  * returns how many were written (0 for a token too short or too long). */
 #define VOCAB_MAX_LEN 48
@@ -92,39 +87,19 @@ static size_t deletion_variants(const char *tok, size_t len, size_t min_len,
     return n;
 }
 
-/* Whether tok has a 'T' key in names. */
-static int token_listed(MDB_txn *txn, const ps_store *s, const ps_nf_token *tok, bool *listed)
-{
-    char key[PS_NAME_KEY_MAX];
-    size_t klen = ps_name_key('T', tok->p, tok->len, key);
-    *listed = false;
-    if (!klen || klen > s->max_key)
-        return 0;
-    MDB_val k = {klen, key}, v;
-    int rc = mdb_get(txn, s->names, &k, &v);
-    *listed = rc == 0;
-    return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-/* Adds or removes tok's neighbourhood in name_vocab. */
-static int vocab_apply(MDB_txn *txn, const ps_store *s, const ps_nf_token *tok, bool add)
+/* Queues adding or removing tok's neighbourhood in name_vocab. */
+static void vocab_queue(ps_name_queue *q, const ps_store *s, const char *tok, size_t len, bool add)
 {
     char var[VOCAB_MAX_LEN + 1][VOCAB_MAX_LEN];
     uint8_t lens[VOCAB_MAX_LEN + 1];
-    size_t n = deletion_variants(tok->p, tok->len, PS_VOCAB_MIN_LEN, var, lens);
-    for (size_t i = 0; i < n; i++) {
-        MDB_val k = {lens[i], var[i]}, v = {tok->len, (void *)tok->p};
-        int rc = add ? mdb_put(txn, s->name_vocab, &k, &v, MDB_NODUPDATA)
-                     : mdb_del(txn, s->name_vocab, &k, &v);
-        if (rc != 0 && rc != MDB_KEYEXIST && rc != MDB_NOTFOUND)
-            return rc;
-    }
-    return 0;
+    size_t n = deletion_variants(tok, len, PS_VOCAB_MIN_LEN, var, lens);
+    for (size_t i = 0; i < n; i++)
+        ps_bi_queue_op(&q->vocab, &s->vocab_index, var[i], lens[i], tok, len, add);
 }
 
 /* Adds or removes the index records of every token (and pair of tokens) of every form. */
-static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n,
-                      uint16_t year, bool add)
+static void apply_keys(ps_name_queue *q, const ps_store *s, const ps_buf *block, uint64_t n,
+                       uint16_t year, bool add)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
     const size_t n_kinds = sizeof kinds - 1;
@@ -142,10 +117,6 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
             for (uint8_t t = 0; t < form->n; t++) {
                 const ps_nf_token *tok = &form->tok[t];
                 r.token = t;
-                bool was_listed;
-                int rc = token_listed(txn, s, tok, &was_listed);
-                if (rc != 0)
-                    return rc;
                 for (size_t k = 0; k < n_kinds + 2 * (size_t)form->n; k++) {
                     char key[PS_NAME_KEY_MAX];
                     size_t klen;
@@ -167,30 +138,20 @@ static int apply_keys(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint
                         klen = ps_name_initial_key(tok, form->tok[u].p[0], key);
                         r.other = (uint8_t)u;
                     }
-                    if (!klen || klen > s->max_key)
+                    if (!klen)
                         continue;
-                    unsigned char ref[NAME_REF_SIZE];
+                    unsigned char ref[PS_NAME_REF_SIZE];
                     pack_ref(ref, n, &r);
-                    rc = put_or_del(txn, s, key, klen, ref, add);
-                    if (rc != 0)
-                        return rc;
+                    ps_bi_queue_op(&q->names, &s->name_index, key, klen, ref, sizeof ref, add);
                 }
-                /* A token new to the lists joins the vocabulary; one no longer listed leaves */
-                bool listed = true;
-                if (!add && (rc = token_listed(txn, s, tok, &listed)) != 0)
-                    return rc;
-                if ((add && !was_listed) || (!add && !listed))
-                    if ((rc = vocab_apply(txn, s, tok, add)) != 0)
-                        return rc;
             }
         }
         index++;
     }
-    return 0;
 }
 
-int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_t n, uint16_t year,
-                   bool add)
+int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_buf *block,
+                   uint64_t n, uint16_t year, bool add)
 {
     size_t kn = (size_t)n;
     MDB_val k = {sizeof kn, &kn};
@@ -200,10 +161,13 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, const ps_buf *block, uint64_
             return 0;
         MDB_val v = {block->len, block->data};
         rc = mdb_put(txn, s->name_forms, &k, &v, 0);
-        return rc ? rc : apply_keys(txn, s, block, n, year, true);
+        if (rc == 0)
+            apply_keys(q, s, block, n, year, true);
+        return rc;
     }
-    rc = apply_keys(txn, s, block, n, year, false);
-    if (rc == 0 && block->len) {
+    apply_keys(q, s, block, n, year, false);
+    rc = 0;
+    if (block->len) {
         rc = mdb_del(txn, s->name_forms, &k, NULL);
         if (rc == MDB_NOTFOUND)
             rc = 0;
@@ -216,27 +180,52 @@ uint16_t ps_names_year(const ps_wl_entry *e)
     return e->n_birth_dates && e->birth_dates[0].year > 0 ? (uint16_t)e->birth_dates[0].year : 0;
 }
 
-static MDB_cursor *names_cursor(ps_snapshot *snap)
+/* A flush heard that a key's reference count changed: a 'T' key going from none to some
+ * brings its token into the vocabulary, from some to none takes it out. */
+typedef struct flush_ctx {
+    ps_name_queue *q;
+    const ps_store *s;
+} flush_ctx;
+
+static int on_name_change(void *ctx, const unsigned char *key, size_t klen, uint32_t before,
+                          uint32_t after)
 {
-    if (!snap->names_cur && mdb_cursor_open(snap->txn, snap->s->names, &snap->names_cur) != 0)
-        snap->names_cur = NULL;
-    return snap->names_cur;
+    flush_ctx *c = ctx;
+    if (klen > 1 && key[0] == 'T' && (before == 0) != (after == 0))
+        vocab_queue(c->q, c->s, (const char *)key + 1, klen - 1, after > 0);
+    return 0;
 }
 
-static size_t read_count(ps_snapshot *snap, const char *key, size_t key_len)
+int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q)
 {
-    MDB_cursor *cur = names_cursor(snap);
-    if (!cur || key_len == 0 || key_len > snap->s->max_key)
-        return 0;
-    MDB_val k = {key_len, (void *)key}, v;
-    if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) != 0)
-        return 0;
-    size_t count = 0;
-    return mdb_cursor_count(cur, &count) == 0 ? count : 0;
+    flush_ctx ctx = {q, s};
+    int rc = ps_bi_flush(txn, &s->name_index, &q->names, on_name_change, &ctx);
+    int rc2 = ps_bi_flush(txn, &s->vocab_index, &q->vocab, NULL, NULL);
+    return rc ? rc : rc2;
+}
+
+size_t ps_names_queued(const ps_name_queue *q)
+{
+    return ps_bi_queue_bytes(&q->names) + ps_bi_queue_bytes(&q->vocab);
+}
+
+void ps_names_queue_free(ps_name_queue *q)
+{
+    ps_bi_queue_free(&q->names);
+    ps_bi_queue_free(&q->vocab);
+}
+
+static size_t read_count(ps_snapshot *snap, const char *key, size_t key_len, uint64_t hash)
+{
+    ps_bi_items it;
+    return ps_bi_view_get(&snap->names_view, key, key_len, hash, &it) == 0 ? it.count : 0;
 }
 
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
 {
+    if (!key_len)
+        return 0;
+    uint64_t hash = ps_bi_hash(key, key_len);
     if (!snap->count_keys) {
         snap->count_keys = calloc(PS_COUNT_CACHE, sizeof *snap->count_keys);
         snap->count_values = malloc(PS_COUNT_CACHE * sizeof *snap->count_values);
@@ -245,14 +234,14 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
             free(snap->count_values);
             snap->count_keys = NULL;
             snap->count_values = NULL;
-            return read_count(snap, key, key_len);
+            return read_count(snap, key, key_len, hash);
         }
     }
-    uint64_t h = XXH3_64bits(key, key_len) | 1;
+    uint64_t h = hash | 1;
     uint32_t slot = (uint32_t)h & (PS_COUNT_CACHE - 1);
     if (snap->count_keys[slot] == h)
         return snap->count_values[slot];
-    size_t count = read_count(snap, key, key_len);
+    size_t count = read_count(snap, key, key_len, hash);
     snap->count_keys[slot] = h; /* the slot's previous key, if any, is forgotten */
     snap->count_values[slot] = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
     return count;
@@ -261,28 +250,21 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
 int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
                           bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx)
 {
-    MDB_cursor *cur = names_cursor(snap);
-    if (!cur)
-        return PS_STORE_IO;
-    if (key_len == 0 || key_len > snap->s->max_key)
+    if (!key_len || key_len > PS_BI_MAX_KEY)
         return PS_STORE_OK;
-    MDB_val k = {key_len, (void *)key}, v;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+    ps_bi_items it;
+    int rc = ps_bi_view_get(&snap->names_view, key, key_len, ps_bi_hash(key, key_len), &it);
     if (rc == MDB_NOTFOUND)
         return PS_STORE_OK;
-    /* Whole pages of fixed-size duplicates at a time. */
-    rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
-    while (rc == 0) {
-        const unsigned char *p = v.mv_data;
-        for (size_t off = 0; off + NAME_REF_SIZE <= v.mv_size; off += NAME_REF_SIZE) {
-            ps_name_ref ref;
-            unpack_ref(p + off, &ref);
-            if (!fn(ctx, &ref))
-                return PS_STORE_OK;
-        }
-        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
+    if (rc != 0)
+        return PS_STORE_IO;
+    for (uint32_t i = 0; i < it.count; i++) {
+        ps_name_ref ref;
+        unpack_ref(it.p + (size_t)i * PS_NAME_REF_SIZE, &ref);
+        if (!fn(ctx, &ref))
+            break;
     }
-    return rc == MDB_NOTFOUND ? PS_STORE_OK : PS_STORE_IO;
+    return PS_STORE_OK;
 }
 
 int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
@@ -295,21 +277,19 @@ int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
     size_t n = deletion_variants(tok, len, PS_VOCAB_MIN_LEN - 1, var, lens);
     if (!n)
         return PS_STORE_OK;
-    if (!snap->vocab_cur &&
-        mdb_cursor_open(snap->txn, snap->s->name_vocab, &snap->vocab_cur) != 0) {
-        snap->vocab_cur = NULL;
-        return PS_STORE_IO;
-    }
     for (size_t i = 0; i < n; i++) {
-        MDB_val k = {lens[i], var[i]}, v;
-        int rc = mdb_cursor_get(snap->vocab_cur, &k, &v, MDB_SET_KEY);
-        while (rc == 0) {
-            if (!fn(ctx, v.mv_data, v.mv_size))
-                return PS_STORE_OK;
-            rc = mdb_cursor_get(snap->vocab_cur, &k, &v, MDB_NEXT_DUP);
-        }
-        if (rc != MDB_NOTFOUND)
+        ps_bi_items it;
+        int rc =
+            ps_bi_view_get(&snap->vocab_view, var[i], lens[i], ps_bi_hash(var[i], lens[i]), &it);
+        if (rc == MDB_NOTFOUND)
+            continue;
+        if (rc != 0)
             return PS_STORE_IO;
+        const unsigned char *v;
+        size_t vlen;
+        while (ps_bi_next_var(&it, &v, &vlen))
+            if (!fn(ctx, (const char *)v, vlen))
+                return PS_STORE_OK;
     }
     return PS_STORE_OK;
 }
