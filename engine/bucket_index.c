@@ -100,14 +100,12 @@ static bool parse_slot(const ps_bucket_index *bi, const unsigned char *b, size_t
     return true;
 }
 
-/* Finds key in the bucket base[0..size): its slot table is open addressing on the hash's low
- * bits, probed linearly. */
-static int find_in_bucket(const ps_bucket_index *bi, const unsigned char *base, size_t size,
-                          const void *key, size_t klen, uint64_t hash, ps_bi_items *out)
+/* Finds key in the bucket base[0..size) of n_slots slots (its header checked by the caller):
+ * open addressing on the hash's low bits, probed linearly. */
+static int find_in_slots(const ps_bucket_index *bi, const unsigned char *base, size_t size,
+                         uint32_t n_slots, const void *key, size_t klen, uint64_t hash,
+                         ps_bi_items *out)
 {
-    uint32_t n_slots, n;
-    if (!bucket_header(base, size, &n_slots, &n))
-        return MDB_CORRUPTED;
     uint32_t mask = n_slots - 1;
     for (uint32_t probe = 0, i = (uint32_t)hash & mask; probe < n_slots;
          probe++, i = (i + 1) & mask) {
@@ -130,6 +128,15 @@ static int find_in_bucket(const ps_bucket_index *bi, const unsigned char *base, 
     return MDB_NOTFOUND;
 }
 
+static int find_in_bucket(const ps_bucket_index *bi, const unsigned char *base, size_t size,
+                          const void *key, size_t klen, uint64_t hash, ps_bi_items *out)
+{
+    uint32_t n_slots, n;
+    if (!bucket_header(base, size, &n_slots, &n))
+        return MDB_CORRUPTED;
+    return find_in_slots(bi, base, size, n_slots, key, klen, hash, out);
+}
+
 int ps_bi_get(MDB_txn *txn, const ps_bucket_index *bi, const void *key, size_t klen, uint64_t hash,
               ps_bi_items *out)
 {
@@ -146,8 +153,9 @@ enum { BUCKET_UNKNOWN = 0, BUCKET_PRESENT, BUCKET_ABSENT };
 
 struct ps_bi_bucket {
     const unsigned char *p;
-    size_t size;
-    int state;
+    uint32_t size;
+    uint16_t state;
+    uint8_t slot_bits; /* log2 of its slots, read from its header once */
 };
 
 int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash, ps_bi_items *out)
@@ -165,15 +173,24 @@ int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash
     if (bk->state == BUCKET_UNKNOWN) {
         MDB_val k = {sizeof b, &b}, v;
         int rc = mdb_get(view->txn, view->bi->dbi, &k, &v);
-        if (rc != 0 && rc != MDB_NOTFOUND)
+        if (rc == MDB_NOTFOUND) {
+            bk->state = BUCKET_ABSENT;
+        } else if (rc != 0) {
             return rc;
-        bk->p = rc ? NULL : v.mv_data;
-        bk->size = rc ? 0 : v.mv_size;
-        bk->state = rc ? BUCKET_ABSENT : BUCKET_PRESENT;
+        } else {
+            uint32_t n_slots, n;
+            if (v.mv_size > UINT32_MAX || !bucket_header(v.mv_data, v.mv_size, &n_slots, &n))
+                return MDB_CORRUPTED;
+            bk->p = v.mv_data;
+            bk->size = (uint32_t)v.mv_size;
+            bk->slot_bits = (uint8_t)__builtin_ctz(n_slots);
+            bk->state = BUCKET_PRESENT;
+        }
     }
     if (bk->state == BUCKET_ABSENT)
         return MDB_NOTFOUND;
-    return find_in_bucket(view->bi, bk->p, bk->size, key, klen, hash, out);
+    return find_in_slots(view->bi, bk->p, bk->size, (uint32_t)1 << bk->slot_bits, key, klen, hash,
+                         out);
 }
 
 void ps_bi_view_free(ps_bi_view *view)

@@ -38,7 +38,11 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define CANDIDATE_CAP  1000       /* references expanded per token key */
+#define CANDIDATE_CAP 250 /* references expanded per token key */
+#define INITIAL_CAP                                                                                \
+    100 /* references expanded per initial key of two full traveller tokens                        \
+         * (SMITH|J for JOHN SMITH): the pair and neighbour keys find full                         \
+         * names; this finds listed initials (J SMITH) of rarer surnames */
 #define INITIAL_BIT    (1u << 31) /* stands for the traveller's initials in a candidate's mask */
 #define PAIR_CAP       20000      /* references expanded per pair key */
 #define MAX_CANDIDATES 4096       /* (entry, name) pairs collected */
@@ -888,8 +892,8 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
             if (!y->initial && b > a)
                 plan_key(&pl, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP, true);
-            plan_key(&pl, bits, key, ps_name_initial_key(&tx, y->text[0], key), PAIR_CAP,
-                     y->initial);
+            plan_key(&pl, bits, key, ps_name_initial_key(&tx, y->text[0], key),
+                     y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
         }
     }
     /* Two tokens one of which is only reached through a token too common to read (WANG for
