@@ -902,6 +902,18 @@ int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
     return PS_STORE_OK;
 }
 
+int ps_snapshot_current(ps_store *s, ps_snapshot **snap, char *err, size_t errlen)
+{
+    if (*snap) {
+        MDB_envinfo info;
+        if (mdb_env_info(s->env, &info) == 0 && info.me_last_txnid == mdb_txn_id((*snap)->txn))
+            return PS_STORE_OK;
+        ps_snapshot_end(*snap);
+        *snap = NULL;
+    }
+    return ps_snapshot_begin(s, snap, err, errlen);
+}
+
 void ps_snapshot_end(ps_snapshot *snap)
 {
     if (!snap)

@@ -153,8 +153,8 @@ static void screen(ps_worker_ctx *w, ps_job *job)
         return;
     }
     char err[256];
-    ps_snapshot *snap;
-    if (ps_snapshot_begin(w->srv->store, &snap, err, sizeof err) != PS_STORE_OK) {
+    ps_snapshot *snap = ps_worker_snapshot(w, err, sizeof err);
+    if (!snap) {
         fprintf(stderr, "paxscreend: screen: the alert store: %s\n", err);
         answer(w, job, ps_reply_error(500, "the alert store could not be read"));
         return;
@@ -163,7 +163,6 @@ static void screen(ps_worker_ctx *w, ps_job *job)
     if (ps_rules_snapshot_begin(snap, w->srv->rules_cache, &rules, err, sizeof err) !=
         PS_STORE_OK) {
         fprintf(stderr, "paxscreend: screen: the targeting rules: %s\n", err);
-        ps_snapshot_end(snap);
         answer(w, job, ps_reply_error(500, "the targeting rules could not be read"));
         return;
     }
@@ -182,7 +181,6 @@ static void screen(ps_worker_ctx *w, ps_job *job)
     }
     uint64_t version = ps_snapshot_version(snap);
     ps_rules_snapshot_end(rules);
-    ps_snapshot_end(snap);
     ps_histogram_observe(&ps_metrics_g.screen_latency, ps_now_ns() - t0);
     if (rc != PS_STORE_OK) {
         fprintf(stderr, "paxscreend: screen: reading the alert store failed (code %d)\n", rc);
@@ -363,6 +361,12 @@ static void stream_read(ps_worker_ctx *w, ps_job *job)
     if (rc == PS_BSTORE_OK)
         ps_api_audit_read(w, job, "hits_stream", job->route.since, hw.n);
     ps_api_post(w, job);
+}
+
+ps_snapshot *ps_worker_snapshot(ps_worker_ctx *w, char *err, size_t errlen)
+{
+    return ps_snapshot_current(w->srv->store, &w->snap, err, errlen) == PS_STORE_OK ? w->snap
+                                                                                    : NULL;
 }
 
 void ps_api_run(ps_worker_ctx *w, ps_job *job)

@@ -184,12 +184,10 @@ void ps_api_iapi(ps_worker_ctx *w, ps_job *job)
         .w = w, .body = body, .len = job->body_len, .now = utc_now(), .store_rc = PS_STORE_OK};
     snprintf(run.control_ref, sizeof run.control_ref, "%llu", (unsigned long long)id);
     run.now_s = (int64_t)time(NULL);
-    int src = ps_snapshot_begin(srv->store, &run.snap, err, sizeof err);
-    if (src == PS_STORE_OK) {
+    run.snap = ps_worker_snapshot(w, err, sizeof err);
+    int src = run.snap ? PS_STORE_OK : PS_STORE_IO;
+    if (src == PS_STORE_OK)
         src = ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err, sizeof err);
-        if (src != PS_STORE_OK)
-            ps_snapshot_end(run.snap);
-    }
     if (src != PS_STORE_OK) {
         fprintf(stderr, "paxscreend: iapi: the alert store: %s\n", err);
         ps_buf_puts(&r->body, "{\"error\":{\"status\":500,\"message\":\"the alert store could "
@@ -207,7 +205,6 @@ void ps_api_iapi(ps_worker_ctx *w, ps_job *job)
     ps_diag_list_init(&diags, &w->arena);
     ps_paxlst_read(body, job->body_len, &cb, &diags, NULL);
     ps_rules_snapshot_end(run.rules);
-    ps_snapshot_end(run.snap);
     ps_histogram_observe(&ps_metrics_g.screen_latency, ps_now_ns() - t0);
     if (run.store_rc != PS_STORE_OK || run.error[0]) {
         if (run.error[0])

@@ -193,12 +193,11 @@ static void screen_recorded(ps_worker_ctx *w, uint64_t id, ps_batch_format forma
     uint64_t t0 = ps_now_ns();
     run.now = (int64_t)time(NULL);
     ps_stats_batch_init(&run.stats, (uint32_t)(run.now / 86400));
-    if (ps_snapshot_begin(srv->store, &run.snap, err, sizeof err) != PS_STORE_OK) {
+    if (!(run.snap = ps_worker_snapshot(w, err, sizeof err))) {
         snprintf(reason, sizeof reason, "the alert store could not be read: %s", err);
     } else if (ps_rules_snapshot_begin(run.snap, srv->rules_cache, &run.rules, err, sizeof err) !=
                PS_STORE_OK) {
         snprintf(reason, sizeof reason, "the targeting rules could not be read: %s", err);
-        ps_snapshot_end(run.snap);
     } else {
         ps_diag_list diags;
         ps_diag_list_init(&diags, &w->arena);
@@ -212,7 +211,6 @@ static void screen_recorded(ps_worker_ctx *w, uint64_t id, ps_batch_format forma
             ps_paxlst_read(body, len, &cb, &diags, NULL);
         }
         ps_rules_snapshot_end(run.rules);
-        ps_snapshot_end(run.snap);
         if (run.store_error)
             snprintf(reason, sizeof reason, "reading the alert store failed (code %d)",
                      run.store_error);

@@ -224,6 +224,8 @@ typedef struct ps_worker_ctx {
     ps_arena scratch; /* screening scratch, reset per traveller */
     ps_buf buf;
     bool last_was_request; /* a lone worker alternates requests and batches */
+    ps_snapshot *snap;     /* the alert store as this worker last screened it (its caches warm);
+                            * renewed when the lists change, ended after a second idle */
 } ps_worker_ctx;
 
 typedef struct ps_workers ps_workers;
@@ -289,6 +291,9 @@ void ps_server_maybe_stop(ps_server *srv);
 
 /* api.c / intake.c: on a worker. */
 void ps_api_run(ps_worker_ctx *w, ps_job *job);
+/* The worker's snapshot of the alert store, current (ps_snapshot_current); NULL with err set
+ * when the store cannot be read. Not to be ended by the caller. */
+ps_snapshot *ps_worker_snapshot(ps_worker_ctx *w, char *err, size_t errlen);
 /* Hands job->reply to the loop (status and body set) and clears it. */
 void ps_api_post(ps_worker_ctx *w, ps_job *job);
 /* Sets job->reply to status with a JSON error body {"error": {"status", "message"}}, the

@@ -15,8 +15,10 @@
  * are still 'received' in the batch store and are screened at the next start. */
 #include "paxscreend.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct ps_workers {
     ps_server *srv;
@@ -120,10 +122,25 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&p->lock);
         bool background;
         ps_job *job;
-        while (!(job = next_job(p, w, &background)) && !p->stopping)
-            pthread_cond_wait(&p->ready, &p->lock);
+        while (!(job = next_job(p, w, &background)) && !p->stopping) {
+            if (!w->snap) {
+                pthread_cond_wait(&p->ready, &p->lock);
+                continue;
+            }
+            /* Idle for a second: let go of the alert store snapshot, so that its pages can
+             * be reused by writers. */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            if (pthread_cond_timedwait(&p->ready, &p->lock, &until) == ETIMEDOUT) {
+                ps_snapshot_end(w->snap);
+                w->snap = NULL;
+            }
+        }
         if (!job) { /* stopping and no request left */
             pthread_mutex_unlock(&p->lock);
+            ps_snapshot_end(w->snap);
+            w->snap = NULL;
             return NULL;
         }
         p->running++;
@@ -299,6 +316,7 @@ void ps_workers_stop(ps_workers *p)
         ps_arena_free(&p->ctx[i].arena);
         ps_arena_free(&p->ctx[i].scratch);
         ps_buf_free(&p->ctx[i].buf);
+        ps_snapshot_end(p->ctx[i].snap); /* NULL: ended by its thread */
     }
     ps_reply *r = ps_workers_take_replies(p);
     while (r) {

@@ -82,6 +82,11 @@ typedef struct ps_snapshot ps_snapshot;
  * reused by writers, so a forgotten snapshot makes the file grow. */
 int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen);
 void ps_snapshot_end(ps_snapshot *snap);
+/* Keeps *snap (NULL: none yet) when no write has been committed since it began, so what it
+ * has read stays in its caches; otherwise ends it and begins a new one (*snap is NULL after a
+ * failure). For a thread that screens request after request: the check is one read of the
+ * store's meta page. */
+int ps_snapshot_current(ps_store *s, ps_snapshot **snap, char *err, size_t errlen);
 /* The committed state a snapshot sees (LMDB's transaction id): two snapshots with the same
  * version see exactly the same lists, which is how several threads share one snapshot. */
 uint64_t ps_snapshot_version(const ps_snapshot *snap);
