@@ -599,6 +599,39 @@ START_TEST(test_snapshot_isolation_while_writer_commits)
 }
 END_TEST
 
+START_TEST(test_snapshot_current_renews_only_after_a_commit)
+{
+    ps_store *s = open_store(true);
+    put_one(s, full_entry, 42);
+    ps_snapshot *snap = NULL;
+    ck_assert_int_eq(ps_snapshot_current(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_ptr_nonnull(snap);
+    ps_snapshot *first = snap;
+    uint64_t v1 = ps_snapshot_version(snap);
+    ck_assert_int_eq(ps_snapshot_current(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_ptr_eq(snap, first); /* nothing committed: the same snapshot, caches and all */
+
+    /* a writer that aborts changes nothing either */
+    ps_store_writer *w;
+    ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+    ps_import_counts c = {0};
+    put(w, "{\"list\":\"sltd\",\"id\":\"S-1\",\"documents\":[{\"number\":\"ZZ1\"}]}", 1, &c);
+    ps_store_writer_abort(w);
+    ck_assert_int_eq(ps_snapshot_current(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_uint_eq(ps_snapshot_version(snap), v1);
+    ck_assert_int_eq(lookup(snap, false, "ZZ1").n, 0);
+
+    ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+    put(w, "{\"list\":\"sltd\",\"id\":\"S-1\",\"documents\":[{\"number\":\"ZZ1\"}]}", 1, &c);
+    ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
+    ck_assert_int_eq(ps_snapshot_current(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_uint_gt(ps_snapshot_version(snap), v1); /* renewed: sees the commit */
+    ck_assert_int_eq(lookup(snap, false, "ZZ1").n, 1);
+    ps_snapshot_end(snap);
+    ps_store_close(s);
+}
+END_TEST
+
 static int count_entry(void *ctx, uint64_t n, const ps_wl_entry *e, uint64_t version)
 {
     (void)n;
@@ -843,6 +876,7 @@ int main(void)
     tcase_add_test(store, test_set_list);
     tcase_add_test(store, test_snapshot_isolation_while_writer_commits);
     tcase_add_test(store, test_reopen_read_only);
+    tcase_add_test(store, test_snapshot_current_renews_only_after_a_commit);
     tcase_add_test(store, test_random_operations_match_model);
     suite_add_tcase(suite, store);
     SRunner *sr = srunner_create(suite);
