@@ -78,7 +78,7 @@ int main(int argc, char **argv)
         bool dup, already;
         char body[32];
         int len = snprintf(body, sizeof body, "batch %llu", (unsigned long long)batches);
-        if (ps_batch_store_receive(bs, PS_BATCH_JSON, body, (size_t)len, &id, &dup, err,
+        if (ps_batch_store_receive(bs, PS_BATCH_JSON, body, (size_t)len, NULL, &id, &dup, err,
                                    sizeof err) != PS_BSTORE_OK ||
             ps_batch_store_finish_counted(bs, id, PS_BATCH_SCREENED, NULL, 300, NULL, 0, sb.items,
                                           sb.n, &cursor, &already, err,

@@ -34,9 +34,12 @@ struct ps_batch_store {
     MDB_dbi stats; /* border statistics: counts by day, dimension and value */
 };
 
+/* A batch record: this struct, then reason_len bytes of reason (and a NUL when finished),
+ * then submitter_len bytes naming who submitted it (the last bytes of the value; records
+ * written before submitters were kept have 0 there). */
 typedef struct batch_rec {
     uint8_t status, format;
-    uint16_t reserved;
+    uint16_t submitter_len;
     uint32_t travellers;
     uint32_t n_hits;
     uint32_t reason_len;
@@ -302,8 +305,12 @@ static void hash_key(ps_batch_format format, const unsigned char hash[16], unsig
 /* The id of an earlier batch with this hash key whose body is byte for byte the same (0 when
  * none). The hash only finds candidates: bodies are compared, so a hash collision (XXH3 is
  * not a cryptographic hash) can never pass a new batch off as a duplicate of another. */
+static int read_rec(MDB_txn *txn, ps_batch_store *bs, uint64_t id, batch_rec *r,
+                    const char **reason, ps_str *submitter);
+
+/* The id of a batch with this content (hkey: format and hash) from the same submitter, or 0. */
 static int find_same_body(MDB_txn *txn, ps_batch_store *bs, MDB_val *hkey, const void *body,
-                          size_t len, uint64_t *same)
+                          size_t len, ps_str submitter, uint64_t *same)
 {
     *same = 0;
     MDB_cursor *c;
@@ -322,8 +329,17 @@ static int find_same_body(MDB_txn *txn, ps_batch_store *bs, MDB_val *hkey, const
             break;
         }
         if (r2 == 0 && bv.mv_size == len && (len == 0 || memcmp(bv.mv_data, body, len) == 0)) {
-            *same = ps_get_be64(v.mv_data);
-            break;
+            batch_rec r;
+            ps_str by;
+            r2 = read_rec(txn, bs, ps_get_be64(v.mv_data), &r, NULL, &by);
+            if (r2 != 0 && r2 != MDB_NOTFOUND) {
+                rc = r2;
+                break;
+            }
+            if (r2 == 0 && ps_str_eq(by, submitter)) {
+                *same = ps_get_be64(v.mv_data);
+                break;
+            }
         }
     }
     mdb_cursor_close(c);
@@ -331,13 +347,19 @@ static int find_same_body(MDB_txn *txn, ps_batch_store *bs, MDB_val *hkey, const
 }
 
 int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const void *body, size_t len,
-                           uint64_t *id, bool *duplicate, char *err, size_t errlen)
+                           const char *submitter, uint64_t *id, bool *duplicate, char *err,
+                           size_t errlen)
 {
     *id = 0;
     *duplicate = false;
     if (format != PS_BATCH_JSON && format != PS_BATCH_PAXLST)
         return ps_errorf(err, errlen, PS_BSTORE_INVALID, "batch store: unknown format %d",
                          (int)format);
+    ps_str by = {submitter ? submitter : "", submitter ? strlen(submitter) : 0};
+    if (by.len >= PS_BATCH_SUBMITTER_MAX)
+        return ps_errorf(err, errlen, PS_BSTORE_INVALID,
+                         "batch store: a submitter name of %zu bytes (at most %d)", by.len,
+                         PS_BATCH_SUBMITTER_MAX - 1);
     XXH128_hash_t h = XXH3_128bits(body, len);
     XXH128_canonical_t canon;
     XXH128_canonicalFromHash(&canon, h);
@@ -350,7 +372,7 @@ int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const voi
         return mdb_fail(rc, "starting a write", err, errlen);
     MDB_val k = {sizeof hkey, hkey};
     uint64_t same = 0;
-    rc = find_same_body(txn, bs, &k, body, len, &same);
+    rc = find_same_body(txn, bs, &k, body, len, by, &same);
     if (rc != 0) {
         mdb_txn_abort(txn);
         return mdb_fail(rc, "looking up the content hash", err, errlen);
@@ -377,10 +399,14 @@ int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const voi
     r.format = (uint8_t)format;
     r.received_ms = now_ms();
     r.body_bytes = len;
+    r.submitter_len = (uint16_t)by.len;
     memcpy(r.hash, canon.digest, 16);
+    unsigned char rec[sizeof r + PS_BATCH_SUBMITTER_MAX];
+    memcpy(rec, &r, sizeof r);
+    memcpy(rec + sizeof r, by.ptr, by.len);
 
-    MDB_val idk = {8, nkey}, rv = {sizeof r, &r}, bv = {len, (void *)body}, idv = {8, nkey},
-            empty = {0, ""};
+    MDB_val idk = {8, nkey}, rv = {sizeof r + by.len, rec}, bv = {len, (void *)body},
+            idv = {8, nkey}, empty = {0, ""};
     const char *what = "recording the batch";
     rc = mdb_put(txn, bs->batches, &idk, &rv, MDB_APPEND);
     if (rc == 0) {
@@ -407,7 +433,7 @@ int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const voi
 }
 
 static int read_rec(MDB_txn *txn, ps_batch_store *bs, uint64_t id, batch_rec *r,
-                    const char **reason)
+                    const char **reason, ps_str *submitter)
 {
     unsigned char nkey[8];
     ps_put_be64(nkey, id);
@@ -418,10 +444,13 @@ static int read_rec(MDB_txn *txn, ps_batch_store *bs, uint64_t id, batch_rec *r,
     if (v.mv_size < sizeof *r)
         return MDB_CORRUPTED;
     memcpy(r, v.mv_data, sizeof *r);
-    if (v.mv_size < sizeof *r + r->reason_len)
+    if (v.mv_size < sizeof *r + r->reason_len + r->submitter_len)
         return MDB_CORRUPTED;
     if (reason)
         *reason = (const char *)v.mv_data + sizeof *r;
+    if (submitter)
+        *submitter =
+            (ps_str){(const char *)v.mv_data + v.mv_size - r->submitter_len, r->submitter_len};
     return 0;
 }
 
@@ -474,7 +503,13 @@ int ps_batch_store_finish_counted(ps_batch_store *bs, uint64_t id, ps_batch_stat
     if (rc != 0)
         return mdb_fail(rc, "starting a write", err, errlen);
     batch_rec r;
-    rc = read_rec(txn, bs, id, &r, NULL);
+    ps_str by;
+    char submitter[PS_BATCH_SUBMITTER_MAX]; /* copied: the writes below may move the record */
+    rc = read_rec(txn, bs, id, &r, NULL, &by);
+    if (rc == 0 && by.len >= sizeof submitter)
+        rc = MDB_CORRUPTED;
+    if (rc == 0)
+        memcpy(submitter, by.ptr, by.len);
     if (rc == MDB_NOTFOUND) {
         mdb_txn_abort(txn);
         return ps_errorf(err, errlen, PS_BSTORE_NOT_FOUND, "batch store: no batch %llu",
@@ -501,7 +536,7 @@ int ps_batch_store_finish_counted(ps_batch_store *bs, uint64_t id, ps_batch_stat
         rc = mdb_put(txn, bs->hits, &k, &v, MDB_APPEND);
     }
     size_t rlen = reason ? strnlen(reason, 255) : 0;
-    unsigned char *buf = malloc(sizeof r + rlen + 1);
+    unsigned char *buf = malloc(sizeof r + rlen + 1 + by.len);
     if (rc == 0 && !buf) {
         mdb_txn_abort(txn);
         return ps_errorf(err, errlen, PS_BSTORE_IO, "batch store: out of memory");
@@ -517,9 +552,10 @@ int ps_batch_store_finish_counted(ps_batch_store *bs, uint64_t id, ps_batch_stat
         if (rlen)
             memcpy(buf + sizeof r, reason, rlen);
         buf[sizeof r + rlen] = '\0';
+        memcpy(buf + sizeof r + rlen + 1, submitter, by.len);
         unsigned char nkey[8];
         ps_put_be64(nkey, id);
-        MDB_val k = {8, nkey}, v = {sizeof r + rlen + 1, buf};
+        MDB_val k = {8, nkey}, v = {sizeof r + rlen + 1 + by.len, buf};
         what = "updating the batch";
         rc = mdb_put(txn, bs->batches, &k, &v, 0);
         if (rc == 0) {
@@ -555,8 +591,12 @@ int ps_batch_store_get(ps_batch_store *bs, uint64_t id, ps_batch_info *out, char
         return mdb_fail(rc, "starting a read", err, errlen);
     batch_rec r;
     const char *reason = NULL;
-    rc = read_rec(txn, bs, id, &r, &reason);
+    ps_str by = {"", 0};
+    rc = read_rec(txn, bs, id, &r, &reason, &by);
     if (rc == 0) {
+        size_t sn = by.len < sizeof out->submitter ? by.len : sizeof out->submitter - 1;
+        memcpy(out->submitter, by.ptr, sn);
+        out->submitter[sn] = '\0';
         out->id = id;
         out->status = (ps_batch_status)r.status;
         out->format = (ps_batch_format)r.format;

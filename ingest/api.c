@@ -272,6 +272,15 @@ static void batch_get(ps_worker_ctx *w, ps_job *job)
         answer(w, job, ps_reply_error(500, "the batch store could not be read"));
         return;
     }
+    /* A carrier learns that its batch was screened, never whom it matched: hits are for the
+     * border authorities (system, analyst, admin). And it sees only its own batches (those
+     * sent with a token of its name): another carrier's is "no batch", as if absent. */
+    bool authority = ps_auth_allows(job->route.roles, PS_AUTH_SYSTEM | PS_AUTH_ANALYST);
+    if (!authority && (!job->reply->token || strcmp(info.submitter, job->reply->token) != 0)) {
+        answer(w, job,
+               ps_reply_error(404, "path: no batch %llu", (unsigned long long)job->route.id));
+        return;
+    }
     ps_reply *r = job->reply;
     ps_buf *b = &r->body;
     ps_buf_printf(b, "{\"batch_id\":\"%llu\",\"status\":\"%s\",\"format\":\"%s\"",
@@ -280,9 +289,10 @@ static void batch_get(ps_worker_ctx *w, ps_job *job)
     time_iso(b, "received_at", info.received_ms);
     time_iso(b, "screened_at", info.screened_ms);
     ps_buf_printf(b, ",\"bytes\":%llu", (unsigned long long)info.body_bytes);
-    /* A carrier learns that its batch was screened, never whom it matched: hits are for the
-     * border authorities (system, analyst, admin). */
-    bool authority = ps_auth_allows(job->route.roles, PS_AUTH_SYSTEM | PS_AUTH_ANALYST);
+    if (authority && info.submitter[0]) {
+        ps_buf_puts(b, ",\"submitted_by\":");
+        ps_json_string(b, info.submitter, strlen(info.submitter));
+    }
     if (info.status != PS_BATCH_RECEIVED)
         ps_buf_printf(b, ",\"travellers\":%u", info.travellers);
     if (info.status != PS_BATCH_RECEIVED && authority)

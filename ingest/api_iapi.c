@@ -166,8 +166,8 @@ void ps_api_iapi(ps_worker_ctx *w, ps_job *job)
     char err[256];
     uint64_t id;
     bool duplicate;
-    int rc = ps_batch_store_receive(srv->batches, PS_BATCH_PAXLST, body, job->body_len, &id,
-                                    &duplicate, err, sizeof err);
+    int rc = ps_batch_store_receive(srv->batches, PS_BATCH_PAXLST, body, job->body_len, r->token,
+                                    &id, &duplicate, err, sizeof err);
     if (rc != PS_BSTORE_OK) {
         fprintf(stderr, "paxscreend: iapi: recording the request failed: %s\n", err);
         r->status = rc == PS_BSTORE_FULL ? 507 : 500;

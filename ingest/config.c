@@ -319,6 +319,12 @@ static bool read_tokens(ps_config *c, json_t *a, char *err, size_t errlen)
             snprintf(name, sizeof name, "token%zu", i);
             t[i].name = dup_str(name);
         }
+        /* the name is who submitted a batch (kept with it); '@' names are the server's own */
+        if (!t[i].name[0] || strlen(t[i].name) >= PS_BATCH_SUBMITTER_MAX || t[i].name[0] == '@') {
+            ok = fail(err, errlen, "%s.name: 1 to %d bytes, not beginning with '@'", path,
+                      PS_BATCH_SUBMITTER_MAX - 1);
+            break;
+        }
         for (size_t j = 0; j < i; j++)
             if (strcmp(t[j].secret, t[i].secret) == 0) {
                 ok = fail(err, errlen, "%s.token: the same secret as tokens[%zu]", path, j);

@@ -314,6 +314,7 @@ static void interchange(edi_conn *c, const ps_edifact_stream_item *si)
     r->conn = (ps_conn *)(void *)c; /* an edi_conn: ps_edifact_deliver casts it back */
     r->seq = it->seq;
     r->route = ps_edifact_route;
+    r->token = PS_EDIFACT_SUBMITTER; /* who sent it, for the batch store and the logs */
     r->start_ns = ps_now_ns();
     job->reply = r;
     it->job = job;

@@ -292,7 +292,7 @@ void ps_intake_submit(ps_worker_ctx *w, ps_job *job)
     bool duplicate;
     char err[256];
     int rc = ps_batch_store_receive(srv->batches, format, job->body ? job->body : "", job->body_len,
-                                    &id, &duplicate, err, sizeof err);
+                                    r->token, &id, &duplicate, err, sizeof err);
     if (rc != PS_BSTORE_OK) {
         fprintf(stderr, "paxscreend: recording a batch failed: %s\n", err);
         r->status = rc == PS_BSTORE_FULL ? 507 : 500;

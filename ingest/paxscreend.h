@@ -322,6 +322,8 @@ void ps_api_review(ps_worker_ctx *w, ps_job *job);
 /* The route name every reply of an EDIFACT feed job carries (compared by address): such a
  * reply goes to ps_edifact_deliver, not to ps_http_deliver. */
 extern const char ps_edifact_route[];
+/* The submitter of batches from the raw EDIFACT socket (token names cannot begin with '@'). */
+#define PS_EDIFACT_SUBMITTER "@edifact"
 /* Listens on cfg->edifact_host:edifact_port; *port gets the port bound. 0, or -1 with err. */
 int ps_edifact_listen(ps_server *srv, int *port, char *err, size_t errlen);
 void ps_edifact_deliver(ps_server *srv, ps_reply *r); /* a reply whose route is ps_edifact_route */

@@ -57,6 +57,8 @@ typedef enum ps_batch_format {
 const char *ps_batch_status_name(ps_batch_status s); /* "received", "screened", "failed" */
 const char *ps_batch_format_name(ps_batch_format f); /* "json", "paxlst" */
 
+#define PS_BATCH_SUBMITTER_MAX 64 /* bytes of a submitter's name, its NUL included */
+
 typedef struct ps_batch_info {
     uint64_t id;
     ps_batch_status status;
@@ -68,7 +70,8 @@ typedef struct ps_batch_info {
     uint32_t n_hits;
     uint64_t first_cursor; /* cursor of its first hit (0 when it has none) */
     unsigned char hash[16];
-    char reason[256]; /* why it failed, "" otherwise */
+    char reason[256];                       /* why it failed, "" otherwise */
+    char submitter[PS_BATCH_SUBMITTER_MAX]; /* who sent it (the token's name), "" unknown */
 } ps_batch_info;
 
 typedef struct ps_batch_store ps_batch_store;
@@ -79,11 +82,14 @@ int ps_batch_store_open(const char *dir, uint64_t map_size, ps_batch_store **out
                         size_t errlen);
 void ps_batch_store_close(ps_batch_store *bs);
 
-/* Records a body with status received and commits it durably; *id is its new id. A body seen
- * before (same format and content hash) is not stored again: *id is the first one's id and
- * *duplicate is true. */
+/* Records a body sent by submitter (the name of the caller's token: who may read the batch's
+ * status later; NULL or "" for none, shorter than PS_BATCH_SUBMITTER_MAX) with status
+ * received and commits it durably; *id is its new id. A body the same submitter sent before
+ * (same format and content) is not stored again: *id is the first one's id and *duplicate is
+ * true. */
 int ps_batch_store_receive(ps_batch_store *bs, ps_batch_format format, const void *body, size_t len,
-                           uint64_t *id, bool *duplicate, char *err, size_t errlen);
+                           const char *submitter, uint64_t *id, bool *duplicate, char *err,
+                           size_t errlen);
 
 /* One hit to store: its JSON text (one object, no newline). */
 typedef struct ps_stored_hit {

@@ -145,6 +145,20 @@ for word in MARTINEZ PETROV YY3478621 724415893 XZ877-240501-001 1968-02-23; do
   check "no $word in the log" bash -c "! grep -q '$word' '$tmp/server.log'"
 done
 
+# --- a carrier sees only its own batches; the same bytes from another carrier are its own batch
+check "another carrier: no such batch" test "$(req $CARRIER2 GET /v1/batches/$json_id)" = 404
+check "another carrier: told as for an absent one" test "$(body .error.message)" = "path: no batch $json_id"
+check "authorities see who sent it" test "$(req $SYSTEM GET /v1/batches/$json_id)" = 200
+check "submitted_by is the token's name" test "$(body .submitted_by)" = carrier-xz
+check "a carrier is not told who sent it" test "$(req $CARRIER GET /v1/batches/$json_id && body 'has("submitted_by")')" = 200false
+check "same bytes, other carrier: 202" test "$(req $CARRIER2 POST /v1/batches --data-binary @"$data/batch.json")" = 202
+qq_id=$(body .batch_id)
+check "same bytes, other carrier: not a duplicate" test "$(body .duplicate)" = false
+check "same bytes, other carrier: a new id" test "$qq_id" != "$json_id"
+check "its batch screened" wait_for '[ "$(batch_status "$qq_id")" = screened ]'
+check "the other carrier reads its own" test "$(req $CARRIER2 GET /v1/batches/$qq_id)" = 200
+check "the first carrier cannot" test "$(req $CARRIER GET /v1/batches/$qq_id)" = 404
+
 # --- a second server on the same port cannot bind
 "$srv_bin" --db "$tmp/db2" --data "$tmp/data2" --listen "127.0.0.1:$port" 2>"$tmp/err"
 check "port in use exits 4" test $? -eq 4

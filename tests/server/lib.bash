@@ -21,6 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 CARRIER=carrier-token-0001
+CARRIER2=carrier-token-0002 # another carrier: sees none of the first one's batches
 SYSTEM=system-token-0001
 ANALYST=analyst-token-0001
 ADMIN=admin-token-0001
@@ -35,6 +36,7 @@ write_config() {
   jq -n --arg db "$tmp/db" --arg data "$tmp/data" --arg pf "$tmp/port" --argjson extra "$extra" '
     {store: $db, data: $data, listen: "127.0.0.1:0", port_file: $pf, workers: 2,
      tokens: [{name: "carrier-xz", token: "carrier-token-0001", roles: ["carrier"]},
+              {name: "carrier-qq", token: "carrier-token-0002", roles: ["carrier"]},
               {name: "border", token: "system-token-0001", roles: ["system"]},
               {name: "hq", token: "analyst-token-0001", roles: ["analyst"]},
               {name: "ops", token: "admin-token-0001", roles: ["admin"]}]} * $extra' \

@@ -61,10 +61,62 @@ static ps_batch_store *open_bs(void)
 static uint64_t receive(ps_batch_store *bs, ps_batch_format f, const char *body, bool *dup)
 {
     uint64_t id;
-    int rc = ps_batch_store_receive(bs, f, body, strlen(body), &id, dup, err, sizeof err);
+    int rc = ps_batch_store_receive(bs, f, body, strlen(body), NULL, &id, dup, err, sizeof err);
     ck_assert_msg(rc == PS_BSTORE_OK, "receive: %s", err);
     return id;
 }
+
+START_TEST(submitter_kept_and_duplicates_per_submitter)
+{
+    ps_batch_store *bs = open_bs();
+    uint64_t a, b, again, anon;
+    bool dup;
+    const char *body = "{\"travellers\":[]}";
+    ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), "carrier-xz", &a,
+                                            &dup, err, sizeof err),
+                     PS_BSTORE_OK);
+    ck_assert(!dup);
+    /* the same bytes from someone else are their batch, not a duplicate of another's */
+    ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), "carrier-qq", &b,
+                                            &dup, err, sizeof err),
+                     PS_BSTORE_OK);
+    ck_assert(!dup);
+    ck_assert_uint_ne(a, b);
+    ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), "carrier-qq",
+                                            &again, &dup, err, sizeof err),
+                     PS_BSTORE_OK);
+    ck_assert(dup);
+    ck_assert_uint_eq(again, b);
+    anon = receive(bs, PS_BATCH_JSON, body, &dup); /* no submitter: its own too */
+    ck_assert(!dup);
+    ck_assert_uint_ne(anon, a);
+
+    ps_batch_info info;
+    ck_assert_int_eq(ps_batch_store_get(bs, a, &info, err, sizeof err), PS_BSTORE_OK);
+    ck_assert_str_eq(info.submitter, "carrier-xz");
+    ck_assert_int_eq(ps_batch_store_get(bs, anon, &info, err, sizeof err), PS_BSTORE_OK);
+    ck_assert_str_eq(info.submitter, "");
+    /* finishing (with a reason) keeps it */
+    uint64_t first;
+    bool already;
+    ck_assert_int_eq(ps_batch_store_finish(bs, b, PS_BATCH_FAILED, "could not parse", 0, NULL, 0,
+                                           &first, &already, err, sizeof err),
+                     PS_BSTORE_OK);
+    ck_assert_int_eq(ps_batch_store_get(bs, b, &info, err, sizeof err), PS_BSTORE_OK);
+    ck_assert_str_eq(info.submitter, "carrier-qq");
+    ck_assert_str_eq(info.reason, "could not parse");
+    ck_assert_int_eq(info.status, PS_BATCH_FAILED);
+    /* a name too long is refused, nothing recorded */
+    char longname[PS_BATCH_SUBMITTER_MAX + 1];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    uint64_t none;
+    ck_assert_int_eq(
+        ps_batch_store_receive(bs, PS_BATCH_JSON, "{}", 2, longname, &none, &dup, err, sizeof err),
+        PS_BSTORE_INVALID);
+    ps_batch_store_close(bs);
+}
+END_TEST
 
 typedef struct collected {
     uint64_t cursors[64];
@@ -140,7 +192,7 @@ START_TEST(duplicates_by_content)
     ck_assert_uint_gt(e1, pax);
     uint64_t id;
     ck_assert_int_eq(
-        ps_batch_store_receive(bs, (ps_batch_format)9, "x", 1, &id, &dup, err, sizeof err),
+        ps_batch_store_receive(bs, (ps_batch_format)9, "x", 1, NULL, &id, &dup, err, sizeof err),
         PS_BSTORE_INVALID);
     ps_batch_store_close(bs);
 }
@@ -326,6 +378,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, receive_and_get);
     tcase_add_test(tc, duplicates_by_content);
+    tcase_add_test(tc, submitter_kept_and_duplicates_per_submitter);
     tcase_add_test(tc, finish_once_and_cursors);
     tcase_add_test(tc, survives_reopen);
     tcase_add_test(tc, hash_collision_is_no_duplicate);

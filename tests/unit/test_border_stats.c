@@ -86,7 +86,7 @@ START_TEST(test_counted_once_and_reported)
     ck_assert_int_eq(ps_batch_store_open(dir, 0, &bs, err, sizeof err), PS_BSTORE_OK);
     uint64_t id;
     bool dup, already;
-    ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, "{}", 2, &id, &dup, err, sizeof err),
+    ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, "{}", 2, NULL, &id, &dup, err, sizeof err),
                      PS_BSTORE_OK);
     ps_stats_batch sb;
     ps_stats_batch_init(&sb, day("2024-05-01"));

@@ -71,7 +71,7 @@ static void store_hits(void)
         bool dup, already;
         char body[16];
         snprintf(body, sizeof body, "{\"b\":%d}", b);
-        ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), &id, &dup,
+        ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), NULL, &id, &dup,
                                                 err, sizeof err),
                          PS_BSTORE_OK);
         ck_assert_int_eq(ps_batch_store_finish(bs, id, PS_BATCH_SCREENED, NULL, 3, b ? h + 4 : h,
@@ -488,7 +488,7 @@ static uint64_t store_batch(const char *const *json, uint32_t n, const char *tag
     uint64_t id, first;
     bool dup, already;
     ck_assert_int_eq(
-        ps_batch_store_receive(bs, PS_BATCH_JSON, tag, strlen(tag), &id, &dup, err, sizeof err),
+        ps_batch_store_receive(bs, PS_BATCH_JSON, tag, strlen(tag), NULL, &id, &dup, err, sizeof err),
         PS_BSTORE_OK);
     ck_assert_int_eq(ps_batch_store_finish(bs, id, PS_BATCH_SCREENED, NULL, n, h, n, &first,
                                            &already, err, sizeof err),
