@@ -13,7 +13,10 @@
  * reference says which token of which form of a listed name it stands for and which tokens
  * that form cannot do without (surname tokens, the first given name, every token of a full
  * name): a candidate name is kept only when the traveller's keys reached all of those in one
- * form. Candidates are scored most promising first (more traveller tokens, then birth year
+ * form — and, unless some list's threshold is as low as 1 - 0.35 + 0.03 (what a perfect name
+ * with a disagreeing birth date can score), only when the entry has several birth dates or its
+ * one birth year (also in the reference) is within a year of the traveller's. Candidates are
+ * scored most promising first (more traveller tokens, then birth year
  * agreeing — carried in the index — then more exact keys), at most MAX_SCORED of them.
  *
  * Scoring a candidate name, for each pair of readings (traveller, entry): tokens are paired
@@ -48,8 +51,10 @@
 #define MAX_CANDIDATES 4096       /* (entry, name) pairs collected */
 #define MAX_SCORED     256        /* candidates scored, most promising first */
 #define NAME_FLOOR     0.80
-#define PAIR_FLOOR     0.70 /* token similarity below which tokens do not pair */
-#define NEIGHBOUR_CAP  300  /* references expanded per neighbouring token (YANG for WANG) */
+#define DOB_DIFFERENT  (-0.35) /* score moved by a birth date that does not agree at all */
+#define SAME_COUNTRY   0.03    /* score moved by an agreeing nationality (the most evidence adds) */
+#define PAIR_FLOOR     0.70    /* token similarity below which tokens do not pair */
+#define NEIGHBOUR_CAP  300     /* references expanded per neighbouring token (YANG for WANG) */
 
 /* ---- token similarity ---- */
 
@@ -375,9 +380,13 @@ static void judge_birth_date(const ps_date *t, const ps_wl_entry *e, ps_hit_pers
         const char *name;
         double score, adjust;
     } verdicts[] = {
-        {"exact", 1.0, 0.05},      {"partial", 0.9, -0.02},   {"swapped", 0.8, 0.0},
-        {"one_day", 0.8, 0.0},     {"same_year", 0.3, -0.20}, {"near_year", 0.2, -0.25},
-        {"different", 0.0, -0.35},
+        {"exact", 1.0, 0.05},
+        {"partial", 0.9, -0.02},
+        {"swapped", 0.8, 0.0},
+        {"one_day", 0.8, 0.0},
+        {"same_year", 0.3, -0.20},
+        {"near_year", 0.2, -0.25},
+        {"different", 0.0, DOB_DIFFERENT},
     };
     int best = 6;
     ps_date best_date = e->birth_dates[0];
@@ -429,7 +438,7 @@ static double judge_gender_nationality(const ps_traveller *t, const ps_wl_entry 
             same = en && strcmp(en, tn) == 0;
         }
         p->nationality = same ? "same" : "different";
-        adjust += same ? 0.03 : -0.05;
+        adjust += same ? SAME_COUNTRY : -0.05;
     }
     return adjust;
 }
@@ -916,13 +925,21 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         return PS_STORE_OK;
 
     /* A candidate name needs every main token of one of its forms reached by some key of the
-     * traveller's: a listed name is not found by its surname alone. */
+     * traveller's: a listed name is not found by its surname alone. And an entry with one
+     * birth date two years or more from the traveller's cannot reach any list's threshold
+     * even with a perfect name: it is not scored. */
+    int year = t->birth_date.precision ? t->birth_date.year : 0;
+    bool by_year =
+        year && 1.0 + DOB_DIFFERENT + SAME_COUNTRY + 1e-9 < ps_snapshot_min_threshold(snap);
     uint32_t kept = 0;
     for (uint32_t i = 0; i < g.n; i++) {
         const candidate *c = &g.items[i];
         bool covered = false;
         for (int f = 0; f < 2 && !covered; f++)
             covered = c->need[f] && (c->need[f] & ~c->reached[f]) == 0;
+        if (covered && by_year && c->year && !(c->year & PS_NAME_YEAR_SEVERAL) &&
+            abs(year - c->year) >= 2)
+            covered = false;
         if (covered)
             g.items[kept++] = *c;
     }
@@ -933,10 +950,10 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     /* The most promising first: more traveller tokens led to it, then the birth year agrees
      * (among the many holders of a common name, the one born that year), then more exact
      * keys. */
-    int year = t->birth_date.precision ? t->birth_date.year : 0;
     for (uint32_t i = 0; i < g.n; i++) {
         candidate *c = &g.items[i];
-        int gap = year && c->year ? abs(year - c->year) : -1;
+        int cy = c->year & ~PS_NAME_YEAR_SEVERAL;
+        int gap = year && cy ? abs(year - cy) : -1;
         double agrees = gap == 0 ? 600 : gap == 1 ? 300 : gap < 0 ? 200 : 0;
         c->promise = __builtin_popcount(c->mask) * 1000.0 + agrees + c->strength;
     }

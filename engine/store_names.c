@@ -177,7 +177,11 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_b
 
 uint16_t ps_names_year(const ps_wl_entry *e)
 {
-    return e->n_birth_dates && e->birth_dates[0].year > 0 ? (uint16_t)e->birth_dates[0].year : 0;
+    /* a year is below 0x8000 (a 16-bit signed field), so the flag bit is free */
+    uint16_t year = e->n_birth_dates && e->birth_dates[0].year > 0
+                        ? (uint16_t)e->birth_dates[0].year
+                        : 0;
+    return e->n_birth_dates > 1 ? year | PS_NAME_YEAR_SEVERAL : year;
 }
 
 /* A flush heard that a key's reference count changed: a 'T' key going from none to some
@@ -306,6 +310,22 @@ int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **
     *data = v.mv_data;
     *len = v.mv_size;
     return PS_STORE_OK;
+}
+
+double ps_snapshot_min_threshold(ps_snapshot *snap)
+{
+    if (snap->min_threshold > 0)
+        return snap->min_threshold;
+    ps_list_info lists[256];
+    uint32_t n = ps_snapshot_lists(snap, lists, 256);
+    double min = 1;
+    for (uint32_t i = 0; i < n; i++)
+        if (lists[i].threshold < min)
+            min = lists[i].threshold;
+    if (n == 256) /* perhaps more lists than read: assume the lowest possible */
+        min = 0;
+    snap->min_threshold = min > 0 ? min : 1e-9;
+    return snap->min_threshold;
 }
 
 uint64_t ps_snapshot_total_entries(ps_snapshot *snap)

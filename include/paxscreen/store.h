@@ -123,7 +123,8 @@ int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t
  * are one kind byte and text ('T' token, 'S' consonant skeleton, 'V' vowel outline — see
  * engine/name_keys.h); each value is a ps_name_ref. */
 
-#define PS_NAME_REF_NONE 0xFF
+#define PS_NAME_REF_NONE     0xFF
+#define PS_NAME_YEAR_SEVERAL 0x8000
 
 typedef struct ps_name_ref {
     uint64_t entry;
@@ -131,7 +132,8 @@ typedef struct ps_name_ref {
     uint8_t token;       /* index of the token in that name's form */
     uint8_t other;       /* pair and initial keys: the form's other token; else PS_NAME_REF_NONE */
     uint8_t form;        /* which form (reading) of the name */
-    uint16_t birth_year; /* the entry's first birth year, 0 when it has none */
+    uint16_t birth_year; /* the entry's first birth year, 0 when it has none; with
+                          * PS_NAME_YEAR_SEVERAL set when it has more than one birth date */
     uint16_t need;       /* the form's main tokens (bit i: token i): surname tokens, the first
                           * given name, every token of a full name — not particles, initials or
                           * middle names; tokens past the 16th are not in it */
@@ -154,6 +156,8 @@ int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
 int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data, size_t *len);
 /* The number of entries in every list (for token rarity). */
 uint64_t ps_snapshot_total_entries(ps_snapshot *snap);
+/* The lowest match threshold of any list (1 when there is none), read once per snapshot. */
+double ps_snapshot_min_threshold(ps_snapshot *snap);
 
 /* Decodes entry number n; strings point into the snapshot (valid until ps_snapshot_end),
  * arrays are allocated in arena. *list_version is the entry's list version when it was last

@@ -179,6 +179,65 @@ START_TEST(test_name_and_pattern_hit_once)
 }
 END_TEST
 
+/* The hits of a traveller born on a day (YYYY, MM, DD). */
+static const char *screen_born(ps_snapshot *snap, const char *surname, const char *given, int year,
+                               int month, int day)
+{
+    static char out[256];
+    ps_traveller t = {.id = PS_STR_LIT("t"),
+                      .surname = {surname, strlen(surname)},
+                      .given_names = {given, strlen(given)},
+                      .birth_date = {.year = (int16_t)year,
+                                     .month = (uint8_t)month,
+                                     .day = (uint8_t)day,
+                                     .precision = PS_DATE_DAY}};
+    found f = {.n = 0};
+    ps_arena_reset(&arena);
+    ck_assert_int_eq(ps_screen_traveller(snap, &t, &arena, on_hit, &f, NULL), PS_STORE_OK);
+    out[0] = '\0';
+    for (int i = 0; i < f.n; i++) {
+        if (i)
+            strcat(out, " ");
+        strcat(out, f.entries[i]);
+    }
+    return out;
+}
+
+/* Candidates whose one birth date is two years or more away are not scored (they cannot reach
+ * 0.85): an entry with several birth dates is scored on all of them, and a list whose
+ * threshold a name with a different birth date can reach keeps every candidate. */
+START_TEST(test_birth_years_and_thresholds)
+{
+    ps_store *s = fresh_store();
+    static const char *const lines[] = {
+        ("{\"list\":\"wanted\",\"id\":\"W-A\",\"names\":[{\"surname\":\"SMITH\","
+         "\"given_names\":\"JOHN\"}],\"birth_dates\":[\"1950-01-01\",\"1980-05-05\"]}"),
+        ("{\"list\":\"wanted\",\"id\":\"W-B\",\"names\":[{\"surname\":\"SMITH\","
+         "\"given_names\":\"JOHN\"}],\"birth_dates\":[\"1950-01-01\"]}"),
+        ("{\"list\":\"wanted\",\"id\":\"W-C\",\"names\":[{\"surname\":\"GARCIA\","
+         "\"given_names\":\"MARIA\"}],\"birth_dates\":[\"1950-01-01\"]}"),
+    };
+    apply(s, lines, 3);
+    ps_snapshot *snap;
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1980, 5, 5), "W-A:person");
+    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1950, 1, 1), "W-A:person W-B:person");
+    ck_assert_str_eq(screen_born(snap, "GARCIA", "MARIA", 1980, 5, 5), "");
+    ps_snapshot_end(snap);
+
+    /* a list at 0.6: the same name with another birth date (1.0 - 0.35) is a hit there */
+    ps_store_writer *w;
+    ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+    ck_assert_int_eq(ps_store_set_list(w, "wanted", PS_ACTION_REFER, 0.6f, err, sizeof err),
+                     PS_STORE_OK);
+    ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_str_eq(screen_born(snap, "GARCIA", "MARIA", 1980, 5, 5), "W-C:person");
+    ps_snapshot_end(snap);
+    drop_store(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("screen");
@@ -186,6 +245,7 @@ int main(void)
     tcase_add_test(tc, test_updates_while_screening);
     tcase_add_test(tc, test_name_change_moves_the_index);
     tcase_add_test(tc, test_name_and_pattern_hit_once);
+    tcase_add_test(tc, test_birth_years_and_thresholds);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
