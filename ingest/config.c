@@ -71,9 +71,12 @@ void ps_config_free(ps_config *c)
     free(c->tokens);
     free(c->edifact_host);
     free(c->edifact_port_file);
-    for (size_t i = 0; i < c->n_edifact_allow; i++)
+    for (size_t i = 0; i < c->n_edifact_allow; i++) {
         free(c->edifact_allow[i]);
+        free(c->edifact_carrier[i]);
+    }
     free(c->edifact_allow);
+    free(c->edifact_carrier);
     memset(c, 0, sizeof *c);
 }
 
@@ -123,36 +126,78 @@ bool ps_config_set_edifact_listen(ps_config *c, const char *text, char *err, siz
     return true;
 }
 
-/* edifact_allow: peer addresses, kept in the text form libuv gives a peer (inet_ntop). */
+/* A token name as it may be given (and kept with batches): 1 to 63 bytes, not '@...'. */
+static bool valid_token_name(const char *name)
+{
+    return name && name[0] && name[0] != '@' && strlen(name) < PS_BATCH_SUBMITTER_MAX;
+}
+
+static void free_allow(char **list, char **carrier, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        free(list[j]);
+        free(carrier[j]);
+    }
+    free(list);
+    free(carrier);
+}
+
+/* edifact_allow: peer addresses, kept in the text form libuv gives a peer (inet_ntop); each
+ * either "ADDRESS" or {"address": "ADDRESS", "carrier": "TOKEN NAME"}: the batches of a named
+ * gateway belong to that carrier (who reads their status over HTTP with a token of the name). */
 static bool read_allow(ps_config *c, json_t *a, char *err, size_t errlen)
 {
     if (!json_is_array(a))
         return fail(err, errlen, "edifact_allow: expected an array of IP addresses");
     size_t n = json_array_size(a);
     char **list = calloc(n ? n : 1, sizeof *list);
-    if (!list)
+    char **carrier = calloc(n ? n : 1, sizeof *carrier);
+    if (!list || !carrier)
         abort();
     size_t i;
     json_t *v;
     json_array_foreach(a, i, v)
     {
-        const char *text = json_string_value(v);
+        const char *text = json_string_value(v), *name = NULL;
+        if (json_is_object(v)) {
+            const char *key;
+            json_t *f;
+            json_object_foreach(v, key, f)
+            {
+                if (strcmp(key, "address") == 0)
+                    text = json_string_value(f);
+                else if (strcmp(key, "carrier") == 0 && json_is_string(f))
+                    name = json_string_value(f);
+                else {
+                    free_allow(list, carrier, i);
+                    return fail(err, errlen, "edifact_allow[%zu].%.64s: unknown setting", i, key);
+                }
+            }
+            if (!valid_token_name(name)) {
+                free_allow(list, carrier, i);
+                return fail(err, errlen,
+                            "edifact_allow[%zu].carrier: a token name, 1 to %d bytes, not "
+                            "beginning with '@'",
+                            i, PS_BATCH_SUBMITTER_MAX - 1);
+            }
+        }
         unsigned char bin[16];
         char canon[64];
         int family = text && strchr(text, ':') ? AF_INET6 : AF_INET;
         if (!text || uv_inet_pton(family, text, bin) != 0 ||
             uv_inet_ntop(family, bin, canon, sizeof canon) != 0) {
-            for (size_t j = 0; j < i; j++)
-                free(list[j]);
-            free(list);
-            return fail(err, errlen, "edifact_allow[%zu]: expected an IPv4 or IPv6 address", i);
+            free_allow(list, carrier, i);
+            return fail(err, errlen,
+                        "edifact_allow[%zu]: expected an IPv4 or IPv6 address (or {address, "
+                        "carrier})",
+                        i);
         }
         list[i] = dup_str(canon);
+        carrier[i] = name ? dup_str(name) : NULL;
     }
-    for (size_t j = 0; j < c->n_edifact_allow; j++)
-        free(c->edifact_allow[j]);
-    free(c->edifact_allow);
+    free_allow(c->edifact_allow, c->edifact_carrier, c->n_edifact_allow);
     c->edifact_allow = list;
+    c->edifact_carrier = carrier;
     c->n_edifact_allow = n;
     return true;
 }
@@ -320,7 +365,7 @@ static bool read_tokens(ps_config *c, json_t *a, char *err, size_t errlen)
             t[i].name = dup_str(name);
         }
         /* the name is who submitted a batch (kept with it); '@' names are the server's own */
-        if (!t[i].name[0] || strlen(t[i].name) >= PS_BATCH_SUBMITTER_MAX || t[i].name[0] == '@') {
+        if (!valid_token_name(t[i].name)) {
             ok = fail(err, errlen, "%s.name: 1 to %d bytes, not beginning with '@'", path,
                       PS_BATCH_SUBMITTER_MAX - 1);
             break;

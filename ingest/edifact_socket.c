@@ -75,6 +75,7 @@ typedef struct edi_conn {
     uint64_t ich_since; /* loop time (ms) the interchange being read began; 0: none */
     uint64_t ich_at;    /* its first byte (ps_edifact_stream_keep then) */
     char peer[64];
+    const char *submitter; /* whose batches these are (edifact_allow), for the batch store */
     ps_edifact_stream split;
     ps_buf held;        /* stream bytes from held_base on */
     ps_buf out;         /* a CONTRL being written */
@@ -314,7 +315,7 @@ static void interchange(edi_conn *c, const ps_edifact_stream_item *si)
     r->conn = (ps_conn *)(void *)c; /* an edi_conn: ps_edifact_deliver casts it back */
     r->seq = it->seq;
     r->route = ps_edifact_route;
-    r->token = PS_EDIFACT_SUBMITTER; /* who sent it, for the batch store and the logs */
+    r->token = c->submitter; /* who sent it, for the batch store and the logs */
     r->start_ns = ps_now_ns();
     job->reply = r;
     it->job = job;
@@ -749,13 +750,18 @@ static void peer_name(edi_conn *c, char *ip, size_t iplen)
     }
 }
 
-static bool peer_allowed(const ps_config *cfg, const char *ip)
+/* Whether a peer may feed us; *submitter: whom its batches belong to. */
+static bool peer_allowed(const ps_config *cfg, const char *ip, const char **submitter)
 {
+    *submitter = PS_EDIFACT_SUBMITTER;
     if (cfg->n_edifact_allow == 0)
         return true;
     for (size_t i = 0; i < cfg->n_edifact_allow; i++)
-        if (strcmp(cfg->edifact_allow[i], ip) == 0)
+        if (strcmp(cfg->edifact_allow[i], ip) == 0) {
+            if (cfg->edifact_carrier[i])
+                *submitter = cfg->edifact_carrier[i];
             return true;
+        }
     return false;
 }
 
@@ -786,7 +792,7 @@ static void on_connection(uv_stream_t *server, int status)
     }
     char ip[64];
     peer_name(c, ip, sizeof ip);
-    if (!peer_allowed(srv->cfg, ip)) {
+    if (!peer_allowed(srv->cfg, ip, &c->submitter)) {
         fprintf(stderr, "paxscreend: edifact %s: not in edifact_allow; closed\n", c->peer);
         conn_close(c);
         return;

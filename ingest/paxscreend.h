@@ -69,6 +69,8 @@ typedef struct ps_config {
     uint64_t edifact_max_bytes;       /* longest interchange accepted (a rejecting CONTRL) */
     unsigned edifact_idle_timeout_ms; /* a feed connection with nothing to do */
     char **edifact_allow;             /* peer addresses allowed (canonical text); none: any */
+    char **edifact_carrier;           /* per allowed address: the token name its batches are
+                                       * submitted as (a carrier's), or NULL: PS_EDIFACT_SUBMITTER */
     size_t n_edifact_allow;
 } ps_config;
 

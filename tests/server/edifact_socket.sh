@@ -183,6 +183,24 @@ check "edifact_allow: not listed, no answer" test -z "$(send "$tmp/i11.edi")"
 check "edifact_allow: logged" grep -q "not in edifact_allow; closed" "$tmp/server.log"
 check "edifact_allow: stop" stop_server
 
+# --- a gateway named for a carrier: its batches are that carrier's (unnamed ones are nobody's)
+write_config '{"edifact_listen": "127.0.0.1:0", "edifact_port_file": "'"$tmp/eport"'",
+               "edifact_allow": ["10.9.8.7", {"address": "127.0.0.1", "carrier": "carrier-xz"}]}'
+edi_start || exit 1
+before=$(batch_ids | sort -n | tail -n 1)
+check "earlier batches are there" test -n "$before"
+ich 81 >"$tmp/i81.edi"
+check "named gateway: accepted" test "$(send "$tmp/i81.edi" | ucis | cut -d+ -f5)" = 7
+check "named gateway: a new batch" wait_for '[ "$(batch_ids | sort -n | tail -n 1)" != "$before" ]'
+named=$(batch_ids | sort -n | tail -n 1)
+check "named gateway: screened" wait_for '[ "$(batch_status "$named")" = screened ]'
+check "named gateway: its carrier reads it" test "$(req $CARRIER GET "/v1/batches/$named")" = 200
+check "named gateway: another carrier cannot" test "$(req $CARRIER2 GET "/v1/batches/$named")" = 404
+check "named gateway: submitted_by" test "$(req $SYSTEM GET "/v1/batches/$named" && body .submitted_by)" = 200carrier-xz
+check "unnamed feed: @edifact" test "$(req $SYSTEM GET "/v1/batches/$before" && body .submitted_by)" = 200@edifact
+check "unnamed feed: no carrier reads it" test "$(req $CARRIER GET "/v1/batches/$before")" = 404
+check "named gateway: stop" stop_server
+
 # --- max_connections feeds at most: one more is closed
 write_config '{"edifact_listen": "127.0.0.1:0", "edifact_port_file": "'"$tmp/eport"'",
                "limits": {"max_connections": 1}}'
@@ -205,5 +223,9 @@ write_config '{"edifact_allow": ["not an address"]}'
 "$srv_bin" --config "$tmp/cfg.json" 2>"$tmp/cfg.err"
 check "bad edifact_allow: exit 2" test $? = 2
 check "bad edifact_allow: named" grep -q "edifact_allow\[0\]" "$tmp/cfg.err"
+write_config '{"edifact_allow": [{"address": "127.0.0.1", "carrier": "@edifact"}]}'
+"$srv_bin" --config "$tmp/cfg.json" 2>"$tmp/cfg.err"
+check "edifact_allow carrier '@...': exit 2" test $? = 2
+check "edifact_allow carrier '@...': named" grep -q "edifact_allow\[0\].carrier" "$tmp/cfg.err"
 
 finish
