@@ -9,7 +9,7 @@
  *   records  entry number (native u64, MDB_INTEGERKEY) -> u64 LE list version at write time,
  *            then the entry encoded by entry_codec.c
  *   docs     canonical number -> u64 BE entry, u16 BE document index, char[3] issuer alpha-3
- *            (NUL padded)                                  (MDB_DUPSORT|MDB_DUPFIXED, 13 bytes)
+ *            (NUL padded): a bucket index (bucket_index.h) of 13-byte items
  *   docs_cf  confusable-folded number -> the same
  *   names, name_forms, name_vocab  the name index, written by store_names.c (see there)
  *   patterns, name_patterns  document and name patterns, kept by store_patterns.c (see there)
@@ -20,7 +20,8 @@
  *     most one list + id; numbers come from next_entry and are never reused (so new records
  *     are appended);
  *   - docs and docs_cf hold exactly the keys of the numbered documents (those with a number;
- *     pattern-only documents live in the record only) of the entries in records;
+ *     pattern-only documents live in the record only) of the entries in records, once the
+ *     writer's queued index changes are flushed (always before a commit);
  *   - a list's entries count is the number of its entries keys; its version moves by one with
  *     every insert, update or delete in it and every change of its settings (set_list), and a
  *     record keeps the list version of its own last write.
@@ -47,8 +48,9 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 
 /* 4: birth year in name refs; 5: document patterns; 6: need masks in name refs, the token
  * vocabulary and name patterns; 7: targeting rules; 8: names and name_vocab as bucket indexes;
- * 9: name refs say whether the entry has several birth dates */
-#define STORE_LAYOUT      9u
+ * 9: name refs say whether the entry has several birth dates; 10: docs and docs_cf as bucket
+ * indexes */
+#define STORE_LAYOUT      10u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -56,7 +58,7 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 #define DOC_VALUE_SIZE    13
 #define DEFAULT_ACTION    PS_ACTION_REFER
 #define DEFAULT_THRESHOLD 0.85f
-#define NAMES_QUEUE_BYTES ((size_t)256 << 20) /* queued name index changes applied beyond this */
+#define INDEX_QUEUE_BYTES ((size_t)256 << 20) /* queued index changes applied beyond this */
 
 /* ---- errors ---- */
 
@@ -141,8 +143,8 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"lists", 0, &s->lists},
         {"entries", 0, &s->entries},
         {"records", MDB_INTEGERKEY, &s->records},
-        {"docs", MDB_DUPSORT | MDB_DUPFIXED, &s->docs},
-        {"docs_cf", MDB_DUPSORT | MDB_DUPFIXED, &s->docs_cf},
+        {"docs", MDB_INTEGERKEY, &s->docs},
+        {"docs_cf", MDB_INTEGERKEY, &s->docs_cf},
         {"names", MDB_INTEGERKEY, &s->names},
         {"name_forms", MDB_INTEGERKEY, &s->name_forms},
         {"name_vocab", MDB_INTEGERKEY, &s->name_vocab},
@@ -272,8 +274,10 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
         free(s);
         return code;
     }
-    s->name_index = (ps_bucket_index){s->names, PS_NAME_BUCKET_BITS, PS_NAME_REF_SIZE};
-    s->vocab_index = (ps_bucket_index){s->name_vocab, PS_NAME_BUCKET_BITS, 0};
+    s->name_index = (ps_bucket_index){s->names, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE};
+    s->vocab_index = (ps_bucket_index){s->name_vocab, PS_INDEX_BUCKET_BITS, 0};
+    s->doc_index[0] = (ps_bucket_index){s->docs, PS_INDEX_BUCKET_BITS, DOC_VALUE_SIZE};
+    s->doc_index[1] = (ps_bucket_index){s->docs_cf, PS_INDEX_BUCKET_BITS, DOC_VALUE_SIZE};
     *out = s;
     return PS_STORE_OK;
 }
@@ -388,6 +392,7 @@ struct ps_store_writer {
                                 * recompile before committing */
     ps_arena arena;            /* decoding old records */
     ps_name_queue names_queue; /* name index changes not yet applied (store_names.c) */
+    ps_bi_queue doc_queue[2];  /* docs, docs_cf changes not yet applied */
 };
 
 static int writer_usable(ps_store_writer *w, char *err, size_t errlen)
@@ -470,6 +475,8 @@ static void writer_free(ps_store_writer *w)
     ps_buf_free(&w->old_forms);
     ps_arena_free(&w->arena);
     ps_names_queue_free(&w->names_queue);
+    ps_bi_queue_free(&w->doc_queue[0]);
+    ps_bi_queue_free(&w->doc_queue[1]);
     free(w);
 }
 
@@ -578,7 +585,7 @@ static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errle
     if (ps_entry_decode((const char *)v.mv_data + 8, v.mv_size - 8, &w->arena, &old, why,
                         sizeof why) != PS_STORE_OK)
         return ps_errorf(err, errlen, PS_STORE_IO, "record %llu: %s", (unsigned long long)n, why);
-    int code = doc_keys_collect(&w->old_keys, &old, w->s->max_key, false, err, errlen);
+    int code = doc_keys_collect(&w->old_keys, &old, PS_BI_MAX_KEY, false, err, errlen);
     if (code != PS_STORE_OK)
         return code;
     w->old_year = ps_names_year(&old);
@@ -586,37 +593,41 @@ static int load_old_keys(ps_store_writer *w, uint64_t n, char *err, size_t errle
     return rc == 0 ? PS_STORE_OK : mdb_fail(rc, "reading a name_forms record", err, errlen);
 }
 
-/* Applies the queued name index changes. */
-static int names_flush(ps_store_writer *w, char *err, size_t errlen)
+/* Applies the queued changes of the name and document indexes. */
+static int index_flush(ps_store_writer *w, char *err, size_t errlen)
 {
     int rc = ps_names_flush(w->txn, w->s, &w->names_queue);
+    for (int i = 0; i < 2; i++) {
+        int r2 = ps_bi_flush(w->txn, &w->s->doc_index[i], &w->doc_queue[i], NULL, NULL);
+        rc = rc ? rc : r2;
+    }
     if (rc != 0) {
         w->broken = true;
-        return mdb_fail(rc, "writing the name index", err, errlen);
+        return mdb_fail(rc, "writing the name and document indexes", err, errlen);
     }
     return PS_STORE_OK;
 }
 
-/* Adds (add = true) or removes one entry's index records. */
+static size_t index_queued(const ps_store_writer *w)
+{
+    return ps_names_queued(&w->names_queue) + ps_bi_queue_bytes(&w->doc_queue[0]) +
+           ps_bi_queue_bytes(&w->doc_queue[1]);
+}
+
+/* Queues adding (add = true) or removing one entry's document index records. */
 static int index_apply(ps_store_writer *w, const doc_keys *keys, uint64_t n, bool add, char *err,
                        size_t errlen)
 {
+    (void)err;
+    (void)errlen;
     for (uint32_t i = 0; i < keys->n; i++) {
         const doc_key *dk = &keys->items[i];
         unsigned char ref[DOC_VALUE_SIZE];
         pack_doc_ref(ref, n, dk->doc, dk->issuer);
-        for (int cf = 0; cf < 2; cf++) {
-            MDB_val k = {dk->len, keys->bytes.data + dk->off + (cf ? dk->len : 0)};
-            MDB_val v = {sizeof ref, ref};
-            MDB_dbi dbi = cf ? w->s->docs_cf : w->s->docs;
-            int rc = add ? mdb_put(w->txn, dbi, &k, &v, 0) : mdb_del(w->txn, dbi, &k, &v);
-            if (rc != 0 && rc != MDB_NOTFOUND && rc != MDB_KEYEXIST) {
-                w->broken = true;
-                return mdb_fail(
-                    rc, add ? "adding a document index record" : "removing a document index record",
-                    err, errlen);
-            }
-        }
+        for (int cf = 0; cf < 2; cf++)
+            ps_bi_queue_op(&w->doc_queue[cf], &w->s->doc_index[cf],
+                           keys->bytes.data + dk->off + (cf ? dk->len : 0), dk->len, ref,
+                           sizeof ref, add);
     }
     return PS_STORE_OK;
 }
@@ -700,7 +711,7 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
     code = ps_entry_encode(e, &w->val, err, errlen);
     if (code != PS_STORE_OK)
         return code;
-    code = doc_keys_collect(&w->new_keys, e, w->s->max_key, true, err, errlen);
+    code = doc_keys_collect(&w->new_keys, e, PS_BI_MAX_KEY, true, err, errlen);
     if (code != PS_STORE_OK)
         return code;
     code = ps_patterns_validate(e, err, errlen);
@@ -775,8 +786,8 @@ int ps_store_put(ps_store_writer *w, const ps_wl_entry *e, uint64_t line_hash,
         w->broken = true;
         return mdb_fail(rc, "writing name index records", err, errlen);
     }
-    if (ps_names_queued(&w->names_queue) > NAMES_QUEUE_BYTES) {
-        code = names_flush(w, err, errlen);
+    if (index_queued(w) > INDEX_QUEUE_BYTES) {
+        code = index_flush(w, err, errlen);
         if (code != PS_STORE_OK)
             return code;
     }
@@ -844,7 +855,7 @@ static int writer_commit_txn(ps_store_writer *w, char *err, size_t errlen)
     code = writer_flush(w, err, errlen);
     if (code != PS_STORE_OK)
         return code;
-    code = names_flush(w, err, errlen);
+    code = index_flush(w, err, errlen);
     if (code != PS_STORE_OK)
         return code;
     int rc = mdb_txn_commit(w->txn);
@@ -899,6 +910,8 @@ int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
     }
     snap->names_view = (ps_bi_view){snap->txn, &s->name_index, NULL};
     snap->vocab_view = (ps_bi_view){snap->txn, &s->vocab_index, NULL};
+    for (int i = 0; i < 2; i++)
+        snap->doc_views[i] = (ps_bi_view){snap->txn, &s->doc_index[i], NULL};
     *out = snap;
     return PS_STORE_OK;
 }
@@ -920,8 +933,7 @@ void ps_snapshot_end(ps_snapshot *snap)
     if (!snap)
         return;
     for (int i = 0; i < 2; i++)
-        if (snap->docs_cur[i])
-            mdb_cursor_close(snap->docs_cur[i]);
+        ps_bi_view_free(&snap->doc_views[i]);
     free(snap->count_keys);
     free(snap->count_values);
     ps_bi_view_free(&snap->names_view);
@@ -970,28 +982,21 @@ int ps_snapshot_list(ps_snapshot *snap, const char *name, ps_list_info *out)
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx)
 {
-    if (key_len == 0 || key_len > snap->s->max_key)
+    if (key_len == 0 || key_len > PS_BI_MAX_KEY)
         return PS_STORE_OK; /* no such key can be stored */
-    int which = confusable ? 1 : 0;
-    if (!snap->docs_cur[which]) {
-        MDB_dbi dbi = confusable ? snap->s->docs_cf : snap->s->docs;
-        if (mdb_cursor_open(snap->txn, dbi, &snap->docs_cur[which]) != 0) {
-            snap->docs_cur[which] = NULL;
-            return PS_STORE_IO;
-        }
+    ps_bi_items it;
+    int rc = ps_bi_view_get(&snap->doc_views[confusable ? 1 : 0], key, key_len,
+                            ps_bi_hash(key, key_len), &it);
+    if (rc == MDB_NOTFOUND)
+        return PS_STORE_OK;
+    if (rc != 0)
+        return PS_STORE_IO;
+    for (uint32_t i = 0; i < it.count; i++) {
+        ps_doc_ref ref;
+        unpack_doc_ref(it.p + (size_t)i * DOC_VALUE_SIZE, &ref);
+        fn(ctx, &ref);
     }
-    MDB_cursor *cur = snap->docs_cur[which];
-    MDB_val k = {key_len, (void *)key}, v;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
-    while (rc == 0) {
-        if (v.mv_size == DOC_VALUE_SIZE) {
-            ps_doc_ref ref;
-            unpack_doc_ref(v.mv_data, &ref);
-            fn(ctx, &ref);
-        }
-        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
-    }
-    return rc == MDB_NOTFOUND ? PS_STORE_OK : PS_STORE_IO;
+    return PS_STORE_OK;
 }
 
 /* Splits a records value into its version and decodes the entry. */

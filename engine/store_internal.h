@@ -14,6 +14,7 @@ struct ps_store {
         name_patterns;
     MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
     ps_bucket_index name_index, vocab_index; /* names and name_vocab (store_names.c) */
+    ps_bucket_index doc_index[2];            /* docs, docs_cf */
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
@@ -32,7 +33,7 @@ typedef struct ps_pattern_set {
 struct ps_snapshot {
     ps_store *s;
     MDB_txn *txn;
-    MDB_cursor *docs_cur[2];           /* docs, docs_cf; opened on first use */
+    ps_bi_view doc_views[2];           /* docs, docs_cf as read so far */
     ps_bi_view names_view, vocab_view; /* the name index and vocabulary as read so far */
     uint64_t total_entries;            /* every list's entries, counted on first use (0: not yet) */
     double min_threshold;              /* the lowest list threshold, on first use (0: not yet) */
@@ -63,9 +64,9 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_b
 int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q);
 size_t ps_names_queued(const ps_name_queue *q); /* bytes q holds */
 void ps_names_queue_free(ps_name_queue *q);
-/* Buckets of the name index and of the vocabulary: 1 << PS_NAME_BUCKET_BITS each. */
-#define PS_NAME_BUCKET_BITS 12
-#define PS_NAME_REF_SIZE    16 /* bytes of one name index reference */
+/* Buckets of each bucket index (names, vocabulary, documents): 1 << PS_INDEX_BUCKET_BITS. */
+#define PS_INDEX_BUCKET_BITS 12
+#define PS_NAME_REF_SIZE     16 /* bytes of one name index reference */
 /* The year every index record of e carries. */
 uint16_t ps_names_year(const ps_wl_entry *e);
 
