@@ -157,6 +157,7 @@ static void screen_travellers(batch_run *run, const ps_traveller *t, uint32_t n)
         else
             ps_stats_count_traveller(&run->stats, &t[i], run->flight, run->lists, run->n_lists);
         ps_arena_reset(&run->w->scratch);
+        ps_workers_serve_requests(run->w); /* border systems do not wait for the batch */
     }
     run->travellers += counts.travellers;
 }

@@ -221,6 +221,7 @@ typedef struct ps_job {
 /* What each worker thread keeps for itself. */
 typedef struct ps_worker_ctx {
     ps_server *srv;
+    struct ps_worker_ctx *nested; /* worker 0: the context of requests run amid a batch */
     unsigned index;
     ps_arena arena;   /* reset after every job */
     ps_arena scratch; /* screening scratch, reset per traveller */
@@ -243,6 +244,9 @@ uint64_t ps_workers_backlog(ps_workers *w); /* recorded batches waiting to be sc
 /* No request queued and no job running (batches waiting in the background do not count:
  * they are durable and screened at the next start). */
 bool ps_workers_idle(ps_workers *w);
+/* From a worker screening a batch, between two travellers: worker 0 runs the requests waiting
+ * (in its nested context) before going on; for the others it does nothing. */
+void ps_workers_serve_requests(ps_worker_ctx *w);
 /* From now on no background job is started (SIGTERM: the batches waiting stay 'received'). */
 void ps_workers_drain(ps_workers *w);
 /* Lets the workers finish the requests queued and the jobs running, then joins them. */

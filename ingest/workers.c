@@ -6,9 +6,10 @@
  * (a full one makes the loop answer 503). Recorded batches to screen go in the background
  * FIFO, which holds only ids (the bodies are in the batch store; intake refuses new batches
  * with 503 while it holds max_backlog). Worker 0 takes requests first, the others batches
- * first, and at most `blimit` workers (all but one when there are several) screen at a time,
- * so a border system's /v1/screen never waits behind a wall of carrier batches and screening
- * keeps pace with intake.
+ * first; every worker may screen batches, and worker 0, while it screens one, runs the requests
+ * that arrive between two travellers (ps_workers_serve_requests, with a second context of its
+ * own): a border system's /v1/screen waits at most one traveller's screening behind a carrier's
+ * batch, and every core screens when there are no requests.
  * Invariants: `queued`/`bqueued` count the jobs in each FIFO, `running` the jobs being run
  * (`brunning` of them background). Stopping (SIGTERM) lets the threads finish the requests
  * queued and the jobs running; background jobs not yet started are dropped: their batches
@@ -25,7 +26,7 @@ struct ps_workers {
     unsigned n;    /* threads started (the main thread's) */
     unsigned size; /* threads asked for; fixed before any starts (the workers read it) */
     unsigned capacity;
-    unsigned blimit;
+    unsigned blimit; /* workers screening batches at once */
     pthread_t *threads;
     ps_worker_ctx *ctx;
     pthread_mutex_t lock;
@@ -114,6 +115,45 @@ static ps_job *next_job(ps_workers *p, ps_worker_ctx *w, bool *background)
     return NULL;
 }
 
+static bool holds_snapshot(const ps_worker_ctx *w)
+{
+    return w->snap || (w->nested && w->nested->snap);
+}
+
+static void let_go(ps_worker_ctx *w)
+{
+    ps_snapshot_end(w->snap);
+    w->snap = NULL;
+    if (w->nested) {
+        ps_snapshot_end(w->nested->snap);
+        w->nested->snap = NULL;
+    }
+}
+
+void ps_workers_serve_requests(ps_worker_ctx *w)
+{
+    ps_workers *p = w->srv->workers;
+    if (!w->nested)
+        return;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        if (!p->head) {
+            pthread_mutex_unlock(&p->lock);
+            return;
+        }
+        ps_job *job = pop_request(p);
+        p->running++;
+        pthread_mutex_unlock(&p->lock);
+
+        run_job(w->nested, job);
+
+        pthread_mutex_lock(&p->lock);
+        p->running--;
+        uv_async_send(&w->srv->wake);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
 static void *worker_main(void *arg)
 {
     ps_worker_ctx *w = arg;
@@ -123,24 +163,21 @@ static void *worker_main(void *arg)
         bool background;
         ps_job *job;
         while (!(job = next_job(p, w, &background)) && !p->stopping) {
-            if (!w->snap) {
+            if (!holds_snapshot(w)) {
                 pthread_cond_wait(&p->ready, &p->lock);
                 continue;
             }
-            /* Idle for a second: let go of the alert store snapshot, so that its pages can
-             * be reused by writers. */
+            /* Idle for a second: let go of the alert store snapshots, so that their pages
+             * can be reused by writers. */
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
             until.tv_sec += 1;
-            if (pthread_cond_timedwait(&p->ready, &p->lock, &until) == ETIMEDOUT) {
-                ps_snapshot_end(w->snap);
-                w->snap = NULL;
-            }
+            if (pthread_cond_timedwait(&p->ready, &p->lock, &until) == ETIMEDOUT)
+                let_go(w);
         }
         if (!job) { /* stopping and no request left */
             pthread_mutex_unlock(&p->lock);
-            ps_snapshot_end(w->snap);
-            w->snap = NULL;
+            let_go(w);
             return NULL;
         }
         p->running++;
@@ -171,7 +208,7 @@ int ps_workers_start(ps_server *srv, unsigned n, unsigned capacity, ps_workers *
     p->srv = srv;
     p->capacity = capacity;
     p->size = n;
-    p->blimit = n > 1 ? n - 1 : 1;
+    p->blimit = n;
     p->threads = calloc(n, sizeof *p->threads);
     p->ctx = calloc(n, sizeof *p->ctx);
     if (!p->threads || !p->ctx) {
@@ -192,6 +229,16 @@ int ps_workers_start(ps_server *srv, unsigned n, unsigned capacity, ps_workers *
         ps_arena_init(&w->arena);
         ps_arena_init(&w->scratch);
         ps_buf_init(&w->buf);
+        if (i == 0) { /* worker 0's context for requests it runs in the middle of a batch */
+            w->nested = calloc(1, sizeof *w->nested);
+            if (!w->nested)
+                abort();
+            w->nested->srv = srv;
+            w->nested->index = 0;
+            ps_arena_init(&w->nested->arena);
+            ps_arena_init(&w->nested->scratch);
+            ps_buf_init(&w->nested->buf);
+        }
         if (pthread_create(&p->threads[i], NULL, worker_main, w) != 0) {
             fprintf(stderr, "paxscreend: started %u of %u workers\n", i, n);
             break;
@@ -317,6 +364,14 @@ void ps_workers_stop(ps_workers *p)
         ps_arena_free(&p->ctx[i].scratch);
         ps_buf_free(&p->ctx[i].buf);
         ps_snapshot_end(p->ctx[i].snap); /* NULL: ended by its thread */
+        ps_worker_ctx *nested = p->ctx[i].nested;
+        if (nested) {
+            ps_arena_free(&nested->arena);
+            ps_arena_free(&nested->scratch);
+            ps_buf_free(&nested->buf);
+            ps_snapshot_end(nested->snap);
+            free(nested);
+        }
     }
     ps_reply *r = ps_workers_take_replies(p);
     while (r) {
