@@ -16,6 +16,13 @@ int ps_screen_name_patterns(ps_snapshot *snap, const ps_traveller *t, ps_arena *
                             const void *seen, ps_hit_fn fn, void *ctx, ps_screen_counts *counts);
 bool ps_screen_already_hit(const void *seen, const ps_hit *h);
 
+/* Per-snapshot memory of token plans (screen_memo.c): blobs by a 64-bit token hash. */
+#define PS_MEMO_MAX_BLOB 4096
+typedef struct ps_screen_memo ps_screen_memo;
+ps_screen_memo *ps_screen_memo_of(ps_snapshot *snap); /* NULL when out of memory */
+const unsigned char *ps_screen_memo_find(const ps_screen_memo *m, uint64_t hash, size_t *len);
+void ps_screen_memo_put(ps_screen_memo *m, uint64_t hash, const void *blob, size_t len);
+
 /* Sets h->threshold from the entry's list, and h->action from it when the entry names none. */
 void ps_screen_list_defaults(ps_snapshot *snap, ps_str list, ps_hit *h);
 

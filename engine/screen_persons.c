@@ -33,6 +33,7 @@
  * the score as separate evidence. A hit needs the list's threshold and a name score of at least
  * NAME_FLOOR; one hit per entry, its best name. */
 #include "name_keys.h"
+#include "paxscreen/bytes.h"
 #include "screen_internal.h"
 
 #include <math.h>
@@ -542,12 +543,26 @@ typedef struct plan {
     uint32_t n;
     alternative alt[MAX_ALTERNATIVES];
     uint32_t n_alt;
+    /* Recording what one token plans (for the snapshot's memo, replayed when the token comes
+     * again): 'K' u8 length, key, u32 count; 'A' u8 length, text, u8 flags (1 common, 2 own). */
+    ps_buf *rec;
+    bool rec_lost; /* something did not fit the plan: the recording is not the whole truth */
 } plan;
 
 static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bool common, bool own)
 {
-    if (pl->n_alt == MAX_ALTERNATIVES || len >= sizeof pl->alt[0].text)
+    if (len >= sizeof pl->alt[0].text)
         return;
+    if (pl->rec) {
+        ps_buf_putc(pl->rec, 'A');
+        ps_buf_putc(pl->rec, (char)len);
+        ps_buf_append(pl->rec, p, len);
+        ps_buf_putc(pl->rec, (char)((common ? 1 : 0) | (own ? 2 : 0)));
+    }
+    if (pl->n_alt == MAX_ALTERNATIVES) {
+        pl->rec_lost = true;
+        return;
+    }
     alternative *a = &pl->alt[pl->n_alt++];
     memcpy(a->text, p, len);
     a->len = (uint8_t)len;
@@ -556,26 +571,45 @@ static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bo
     a->own = own;
 }
 
-/* Plans one key under the traveller bits given, unless it has no references or more than
- * cap. */
-static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size_t cap,
-                     bool mark_other)
+/* Adds a key of count references under the traveller bits given (once per key and bits). */
+static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen, uint32_t count,
+                        bool mark_other)
 {
-    if (!klen || pl->n == MAX_PLANNED)
+    if (pl->n == MAX_PLANNED) {
+        pl->rec_lost = true;
         return;
+    }
     for (uint32_t i = 0; i < pl->n; i++) /* the same key for the same tokens: once */
         if (pl->keys[i].len == klen && pl->keys[i].bits == bits &&
             memcmp(pl->keys[i].key, key, klen) == 0)
             return;
-    size_t count = ps_snapshot_name_count(pl->snap, key, klen);
-    if (!count || count > cap)
-        return;
     planned_key *k = &pl->keys[pl->n++];
     memcpy(k->key, key, klen);
     k->len = (uint8_t)klen;
     k->mark_other = mark_other;
     k->bits = bits;
-    k->count = (uint32_t)count;
+    k->count = count;
+}
+
+/* Plans one key under the traveller bits given, unless it has no references or more than
+ * cap. */
+static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size_t cap,
+                     bool mark_other)
+{
+    if (!klen)
+        return;
+    size_t count = ps_snapshot_name_count(pl->snap, key, klen);
+    if (!count || count > cap)
+        return;
+    if (pl->rec) {
+        unsigned char c[4];
+        ps_put_le32(c, (uint32_t)count);
+        ps_buf_putc(pl->rec, 'K');
+        ps_buf_putc(pl->rec, (char)klen);
+        ps_buf_append(pl->rec, key, klen);
+        ps_buf_append(pl->rec, c, 4);
+    }
+    add_planned(pl, bits, key, klen, (uint32_t)count, mark_other);
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -639,9 +673,7 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
     return true;
 }
 
-/* Plans a traveller token: its own keys (PS_NAME_TOKEN_KINDS), then the listed tokens one
- * deletion away (a misspelling of a listed name, or the listed name misspelled). */
-static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
+static int plan_token_fresh(plan *pl, uint8_t bit, const char *p, size_t len)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
     for (size_t j = 0; j + 1 < sizeof kinds; j++) {
@@ -655,6 +687,63 @@ static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
     neighbours nb = {.pl = pl, .bit = bit, .tok = p, .len = len};
     keys_of(p, len, &nb.keys);
     return ps_snapshot_name_neighbours(pl->snap, p, len, near_token, &nb);
+}
+
+/* Replays a recording of plan_token_fresh for the token (plan.rec); false when it does not
+ * parse (then nothing is trusted). */
+static bool plan_token_replay(plan *pl, uint8_t bit, const unsigned char *r, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        char what = (char)r[i++];
+        if (i >= n)
+            return false;
+        size_t len = r[i++];
+        if (what == 'K' && i + len + 4 <= n) {
+            add_planned(pl, 1u << bit, (const char *)r + i, len, ps_get_le32(r + i + len), false);
+            i += len + 4;
+        } else if (what == 'A' && i + len + 1 <= n) {
+            uint8_t flags = r[i + len];
+            add_alternative(pl, (const char *)r + i, len, bit, flags & 1, flags & 2);
+            i += len + 1;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Plans a traveller token: its own keys (PS_NAME_TOKEN_KINDS), then the listed tokens one
+ * deletion away (a misspelling of a listed name, or the listed name misspelled). What a token
+ * plans depends only on the token and the lists: it is remembered with the snapshot (memo
+ * blob: u8 length, the token, then the recording) and replayed when the token comes again. */
+static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
+{
+    ps_screen_memo *memo = ps_screen_memo_of(pl->snap);
+    uint64_t h = XXH3_64bits(p, len);
+    size_t blen = 0;
+    const unsigned char *blob = memo ? ps_screen_memo_find(memo, h, &blen) : NULL;
+    if (blob && blen > len && blob[0] == len && memcmp(blob + 1, p, len) == 0) {
+        uint32_t n = pl->n, n_alt = pl->n_alt;
+        if (plan_token_replay(pl, bit, blob + 1 + len, blen - 1 - len))
+            return PS_STORE_OK;
+        pl->n = n; /* a blob that does not parse: forget what it added, plan afresh */
+        pl->n_alt = n_alt;
+    }
+    if (!memo || len > 255)
+        return plan_token_fresh(pl, bit, p, len);
+    ps_buf rec;
+    ps_buf_init(&rec);
+    ps_buf_putc(&rec, (char)len);
+    ps_buf_append(&rec, p, len);
+    pl->rec = &rec;
+    pl->rec_lost = false;
+    int rc = plan_token_fresh(pl, bit, p, len);
+    pl->rec = NULL;
+    if (rc == PS_STORE_OK && !pl->rec_lost)
+        ps_screen_memo_put(memo, h, rec.data, rec.len);
+    ps_buf_free(&rec);
+    return rc;
 }
 
 /* Length of a particle a token begins with (ALRASHID: 2, ABDALLAH: 3, VANDERBERG: 6), when

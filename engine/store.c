@@ -916,6 +916,19 @@ int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
     return PS_STORE_OK;
 }
 
+void *ps_snapshot_memo(ps_snapshot *snap)
+{
+    return snap->memo;
+}
+
+void ps_snapshot_set_memo(ps_snapshot *snap, void *memo, void (*free_fn)(void *))
+{
+    if (snap->memo && snap->memo_free)
+        snap->memo_free(snap->memo);
+    snap->memo = memo;
+    snap->memo_free = free_fn;
+}
+
 int ps_snapshot_current(ps_store *s, ps_snapshot **snap, char *err, size_t errlen)
 {
     if (*snap) {
@@ -938,6 +951,8 @@ void ps_snapshot_end(ps_snapshot *snap)
     free(snap->count_values);
     ps_bi_view_free(&snap->names_view);
     ps_bi_view_free(&snap->vocab_view);
+    if (snap->memo && snap->memo_free)
+        snap->memo_free(snap->memo);
     ps_patterns_free(snap);
     mdb_txn_abort(snap->txn);
     free(snap);

@@ -37,6 +37,8 @@ struct ps_snapshot {
     ps_bi_view names_view, vocab_view; /* the name index and vocabulary as read so far */
     uint64_t total_entries;            /* every list's entries, counted on first use (0: not yet) */
     double min_threshold;              /* the lowest list threshold, on first use (0: not yet) */
+    void *memo;                        /* screening's (ps_snapshot_set_memo), freed by memo_free */
+    void (*memo_free)(void *);
     /* Reference counts of name keys already asked for: a snapshot never changes, so a count
      * once read stays true. Slots keyed by a 64-bit hash of the key (0 = empty); allocated on
      * first use. */

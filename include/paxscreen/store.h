@@ -158,6 +158,10 @@ int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **
 uint64_t ps_snapshot_total_entries(ps_snapshot *snap);
 /* The lowest match threshold of any list (1 when there is none), read once per snapshot. */
 double ps_snapshot_min_threshold(ps_snapshot *snap);
+/* Memory screening keeps with a snapshot (what it learned that stays true while the snapshot
+ * lives): NULL until set; ps_snapshot_end calls free_fn on it. */
+void *ps_snapshot_memo(ps_snapshot *snap);
+void ps_snapshot_set_memo(ps_snapshot *snap, void *memo, void (*free_fn)(void *));
 
 /* Decodes entry number n; strings point into the snapshot (valid until ps_snapshot_end),
  * arrays are allocated in arena. *list_version is the entry's list version when it was last

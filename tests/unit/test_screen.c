@@ -238,6 +238,42 @@ START_TEST(test_birth_years_and_thresholds)
 }
 END_TEST
 
+/* What a token plans is remembered with the snapshot and replayed: the same travellers, met
+ * again in one snapshot, get the same hits (MARTIMEZ reaches MARTINEZ only through the
+ * vocabulary, so the replay must carry the neighbour's key). */
+START_TEST(test_token_plans_replayed)
+{
+    ps_store *s = fresh_store();
+    static const char *const lines[] = {
+        ("{\"list\":\"wanted\",\"id\":\"W-1\",\"names\":[{\"surname\":\"MARTINEZ\","
+         "\"given_names\":\"JULIO\"}]}"),
+        ("{\"list\":\"wanted\",\"id\":\"W-2\",\"names\":[{\"surname\":\"KOWALCZYK\","
+         "\"given_names\":\"AGNIESZKA\"}]}"),
+    };
+    apply(s, lines, 2);
+    ps_snapshot *snap;
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_ptr_null(ps_snapshot_memo(snap));
+    for (int round = 0; round < 3; round++) {
+        ck_assert_str_eq(screen(snap, "MARTIMEZ", "JULIO", NULL), "W-1:person");
+        ck_assert_str_eq(screen(snap, "KOWALCZIK", "AGNIESZKA", NULL), "W-2:person");
+        ck_assert_str_eq(screen(snap, "MARTIMEZ", "AGNIESZKA", NULL), "");
+        ck_assert_ptr_nonnull(ps_snapshot_memo(snap));
+    }
+    ps_snapshot_end(snap);
+
+    /* a new snapshot after a change plans afresh: the old plans are not carried over */
+    static const char *const gone[] = {"{\"list\":\"wanted\",\"id\":\"W-1\",\"deleted\":true}"};
+    apply(s, gone, 1);
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ck_assert_ptr_null(ps_snapshot_memo(snap));
+    ck_assert_str_eq(screen(snap, "MARTIMEZ", "JULIO", NULL), "");
+    ck_assert_str_eq(screen(snap, "MARTIMEZ", "JULIO", NULL), "");
+    ps_snapshot_end(snap);
+    drop_store(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("screen");
@@ -246,6 +282,7 @@ int main(void)
     tcase_add_test(tc, test_name_change_moves_the_index);
     tcase_add_test(tc, test_name_and_pattern_hit_once);
     tcase_add_test(tc, test_birth_years_and_thresholds);
+    tcase_add_test(tc, test_token_plans_replayed);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
