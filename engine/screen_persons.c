@@ -519,7 +519,7 @@ typedef struct planned_key {
     bool mark_other; /* a reference reaches its other token too (a pair key; an initial key
                       * looked up with the traveller's initial) */
     uint32_t bits;   /* the traveller tokens it stands for */
-    uint32_t count;  /* its references */
+    ps_name_postings refs;
 } planned_key;
 
 #define MAX_PLANNED 1024
@@ -544,9 +544,11 @@ typedef struct plan {
     alternative alt[MAX_ALTERNATIVES];
     uint32_t n_alt;
     /* Recording what one token plans (for the snapshot's memo, replayed when the token comes
-     * again): 'K' u8 length, key, u32 count; 'A' u8 length, text, u8 flags (1 common, 2 own). */
+     * again): 'K' u8 length, key, its ps_name_postings (valid as long as the snapshot, like
+     * the memo); 'A' u8 length, text, u8 flags (1 common, 2 own). */
     ps_buf *rec;
     bool rec_lost; /* something did not fit the plan: the recording is not the whole truth */
+    int error;     /* a store error met while planning */
 } plan;
 
 static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bool common, bool own)
@@ -571,9 +573,9 @@ static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bo
     a->own = own;
 }
 
-/* Adds a key of count references under the traveller bits given (once per key and bits). */
-static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen, uint32_t count,
-                        bool mark_other)
+/* Adds a key and its references under the traveller bits given (once per key and bits). */
+static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen,
+                        ps_name_postings refs, bool mark_other)
 {
     if (pl->n == MAX_PLANNED) {
         pl->rec_lost = true;
@@ -588,7 +590,7 @@ static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen, u
     k->len = (uint8_t)klen;
     k->mark_other = mark_other;
     k->bits = bits;
-    k->count = count;
+    k->refs = refs;
 }
 
 /* Plans one key under the traveller bits given, unless it has no references or more than
@@ -598,29 +600,34 @@ static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size
 {
     if (!klen)
         return;
-    size_t count = ps_snapshot_name_count(pl->snap, key, klen);
-    if (!count || count > cap)
+    ps_name_postings refs;
+    int rc = ps_snapshot_name_postings(pl->snap, key, klen, &refs);
+    if (rc != PS_STORE_OK) {
+        pl->error = rc;
+        return;
+    }
+    if (!refs.count || refs.count > cap)
         return;
     if (pl->rec) {
-        unsigned char c[4];
-        ps_put_le32(c, (uint32_t)count);
         ps_buf_putc(pl->rec, 'K');
         ps_buf_putc(pl->rec, (char)klen);
         ps_buf_append(pl->rec, key, klen);
-        ps_buf_append(pl->rec, c, 4);
+        ps_buf_append(pl->rec, &refs, sizeof refs);
     }
-    add_planned(pl, bits, key, klen, (uint32_t)count, mark_other);
+    add_planned(pl, bits, key, klen, refs, mark_other);
 }
 
 static int cmp_count(const void *a, const void *b)
 {
-    uint32_t x = ((const planned_key *)a)->count, y = ((const planned_key *)b)->count;
+    uint32_t x = ((const planned_key *)a)->refs.count, y = ((const planned_key *)b)->refs.count;
     return x < y ? -1 : x > y;
 }
 
 /* Reads every planned key, rarest first, into g. */
 static int expand_plan(plan *pl, gather *g)
 {
+    if (pl->error)
+        return pl->error;
     qsort(pl->keys, pl->n, sizeof *pl->keys, cmp_count);
     for (uint32_t i = 0; i < pl->n; i++) {
         const planned_key *k = &pl->keys[i];
@@ -628,9 +635,11 @@ static int expand_plan(plan *pl, gather *g)
         g->bit = k->bits;
         g->mark_other = k->mark_other;
         g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
-        int rc = ps_snapshot_name_refs(pl->snap, k->key, k->len, add_ref, g);
-        if (rc != PS_STORE_OK)
-            return rc;
+        for (uint32_t r = 0; r < k->refs.count; r++) {
+            ps_name_ref ref;
+            ps_name_postings_get(&k->refs, r, &ref);
+            add_ref(g, &ref);
+        }
     }
     return PS_STORE_OK;
 }
@@ -699,9 +708,11 @@ static bool plan_token_replay(plan *pl, uint8_t bit, const unsigned char *r, siz
         if (i >= n)
             return false;
         size_t len = r[i++];
-        if (what == 'K' && i + len + 4 <= n) {
-            add_planned(pl, 1u << bit, (const char *)r + i, len, ps_get_le32(r + i + len), false);
-            i += len + 4;
+        if (what == 'K' && i + len + sizeof(ps_name_postings) <= n) {
+            ps_name_postings refs;
+            memcpy(&refs, r + i + len, sizeof refs);
+            add_planned(pl, 1u << bit, (const char *)r + i, len, refs, false);
+            i += len + sizeof refs;
         } else if (what == 'A' && i + len + 1 <= n) {
             uint8_t flags = r[i + len];
             add_alternative(pl, (const char *)r + i, len, bit, flags & 1, flags & 2);
@@ -740,7 +751,7 @@ static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
     pl->rec_lost = false;
     int rc = plan_token_fresh(pl, bit, p, len);
     pl->rec = NULL;
-    if (rc == PS_STORE_OK && !pl->rec_lost)
+    if (rc == PS_STORE_OK && !pl->rec_lost && !pl->error)
         ps_screen_memo_put(memo, h, rec.data, rec.len);
     ps_buf_free(&rec);
     return rc;

@@ -947,8 +947,7 @@ void ps_snapshot_end(ps_snapshot *snap)
         return;
     for (int i = 0; i < 2; i++)
         ps_bi_view_free(&snap->doc_views[i]);
-    free(snap->count_keys);
-    free(snap->count_values);
+    free(snap->postings_cache);
     ps_bi_view_free(&snap->names_view);
     ps_bi_view_free(&snap->vocab_view);
     if (snap->memo && snap->memo_free)

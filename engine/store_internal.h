@@ -28,7 +28,13 @@ typedef struct ps_pattern_set {
     uint32_t count;
 } ps_pattern_set;
 
-#define PS_COUNT_CACHE 65536 /* name key counts remembered per snapshot (a power of two) */
+#define PS_POSTINGS_CACHE 32768 /* name keys remembered per snapshot (a power of two) */
+struct ps_postings_slot {
+    const unsigned char *data;
+    uint32_t count;
+    uint8_t len; /* 0: empty */
+    char key[51];
+};
 
 struct ps_snapshot {
     ps_store *s;
@@ -39,11 +45,11 @@ struct ps_snapshot {
     double min_threshold;              /* the lowest list threshold, on first use (0: not yet) */
     void *memo;                        /* screening's (ps_snapshot_set_memo), freed by memo_free */
     void (*memo_free)(void *);
-    /* Reference counts of name keys already asked for: a snapshot never changes, so a count
-     * once read stays true. Slots keyed by a 64-bit hash of the key (0 = empty); allocated on
-     * first use. */
-    uint64_t *count_keys;
-    uint32_t *count_values;
+    /* Name keys already looked up, with where their references are: a snapshot never
+     * changes, so what was found once stays true. Direct-mapped slots by a hash of the key,
+     * each holding its key (compared, so a crafted name cannot alias another's slot);
+     * allocated on first use. */
+    struct ps_postings_slot *postings_cache;
     /* The pattern databases (store_patterns.c), each loaded on first use. */
     ps_pattern_set pattern_sets[2]; /* PS_PATTERN_DOCUMENTS, PS_PATTERN_NAMES */
 };

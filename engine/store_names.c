@@ -178,9 +178,8 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_b
 uint16_t ps_names_year(const ps_wl_entry *e)
 {
     /* a year is below 0x8000 (a 16-bit signed field), so the flag bit is free */
-    uint16_t year = e->n_birth_dates && e->birth_dates[0].year > 0
-                        ? (uint16_t)e->birth_dates[0].year
-                        : 0;
+    uint16_t year =
+        e->n_birth_dates && e->birth_dates[0].year > 0 ? (uint16_t)e->birth_dates[0].year : 0;
     return e->n_birth_dates > 1 ? year | PS_NAME_YEAR_SEVERAL : year;
 }
 
@@ -219,56 +218,50 @@ void ps_names_queue_free(ps_name_queue *q)
     ps_bi_queue_free(&q->vocab);
 }
 
-static size_t read_count(ps_snapshot *snap, const char *key, size_t key_len, uint64_t hash)
+void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out)
 {
+    unpack_ref(p->data + (size_t)i * PS_NAME_REF_SIZE, out);
+}
+
+int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
+                              ps_name_postings *out)
+{
+    out->data = NULL;
+    out->count = 0;
+    if (!key_len || key_len > PS_BI_MAX_KEY)
+        return PS_STORE_OK;
+    uint64_t hash = ps_bi_hash(key, key_len);
+    if (!snap->postings_cache)
+        snap->postings_cache = calloc(PS_POSTINGS_CACHE, sizeof *snap->postings_cache);
+    struct ps_postings_slot *slot = snap->postings_cache && key_len <= sizeof slot->key
+                                        ? &snap->postings_cache[hash & (PS_POSTINGS_CACHE - 1)]
+                                        : NULL;
+    if (slot && slot->len == key_len && memcmp(slot->key, key, key_len) == 0) {
+        out->data = slot->data;
+        out->count = slot->count;
+        return PS_STORE_OK;
+    }
     ps_bi_items it;
-    return ps_bi_view_get(&snap->names_view, key, key_len, hash, &it) == 0 ? it.count : 0;
+    int rc = ps_bi_view_get(&snap->names_view, key, key_len, hash, &it);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return PS_STORE_IO;
+    if (rc == 0) {
+        out->data = it.p;
+        out->count = it.count;
+    }
+    if (slot) { /* the slot's previous key, if any, is forgotten */
+        slot->len = (uint8_t)key_len;
+        memcpy(slot->key, key, key_len);
+        slot->data = out->data;
+        slot->count = out->count;
+    }
+    return PS_STORE_OK;
 }
 
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
 {
-    if (!key_len)
-        return 0;
-    uint64_t hash = ps_bi_hash(key, key_len);
-    if (!snap->count_keys) {
-        snap->count_keys = calloc(PS_COUNT_CACHE, sizeof *snap->count_keys);
-        snap->count_values = malloc(PS_COUNT_CACHE * sizeof *snap->count_values);
-        if (!snap->count_keys || !snap->count_values) {
-            free(snap->count_keys);
-            free(snap->count_values);
-            snap->count_keys = NULL;
-            snap->count_values = NULL;
-            return read_count(snap, key, key_len, hash);
-        }
-    }
-    uint64_t h = hash | 1;
-    uint32_t slot = (uint32_t)h & (PS_COUNT_CACHE - 1);
-    if (snap->count_keys[slot] == h)
-        return snap->count_values[slot];
-    size_t count = read_count(snap, key, key_len, hash);
-    snap->count_keys[slot] = h; /* the slot's previous key, if any, is forgotten */
-    snap->count_values[slot] = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
-    return count;
-}
-
-int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
-                          bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx)
-{
-    if (!key_len || key_len > PS_BI_MAX_KEY)
-        return PS_STORE_OK;
-    ps_bi_items it;
-    int rc = ps_bi_view_get(&snap->names_view, key, key_len, ps_bi_hash(key, key_len), &it);
-    if (rc == MDB_NOTFOUND)
-        return PS_STORE_OK;
-    if (rc != 0)
-        return PS_STORE_IO;
-    for (uint32_t i = 0; i < it.count; i++) {
-        ps_name_ref ref;
-        unpack_ref(it.p + (size_t)i * PS_NAME_REF_SIZE, &ref);
-        if (!fn(ctx, &ref))
-            break;
-    }
-    return PS_STORE_OK;
+    ps_name_postings p;
+    return ps_snapshot_name_postings(snap, key, key_len, &p) == PS_STORE_OK ? p.count : 0;
 }
 
 int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,

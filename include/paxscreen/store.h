@@ -139,11 +139,20 @@ typedef struct ps_name_ref {
                           * middle names; tokens past the 16th are not in it */
 } ps_name_ref;
 
-/* How many references key has (0 when absent). */
+/* A key's references as stored (in entry order): valid until ps_snapshot_end. */
+typedef struct ps_name_postings {
+    const unsigned char *data;
+    uint32_t count;
+} ps_name_postings;
+
+/* Finds key's references (count 0 when it has none; remembered by the snapshot); PS_STORE_IO
+ * when the index cannot be read. */
+int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
+                              ps_name_postings *out);
+/* Reference i (< count) of p. */
+void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
+/* How many references key has (0 when absent, or when the index cannot be read). */
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len);
-/* Calls fn for each reference under key, in entry order; stops early when fn returns false. */
-int ps_snapshot_name_refs(ps_snapshot *snap, const char *key, size_t key_len,
-                          bool (*fn)(void *ctx, const ps_name_ref *ref), void *ctx);
 /* Calls fn for each distinct token of the lists one deletion away from tok or from one of tok's
  * single-letter deletions (so within two edits, and every token one edit away), tok itself
  * included when it is listed; a token may come more than once. The vocabulary holds the tokens
