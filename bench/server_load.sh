@@ -8,15 +8,15 @@
 #       the first byte sent until /metrics shows every batch screened and the backlog empty —
 #       travellers/s and hits stored (goal: 50,000 travellers/s).
 # The client is bench/load_client.c (built with the tree: BUILD/load_client); PAXLST comes from
-# BUILD/gen_paxlst; the alert store is imported from bench/out/eval-100000-5000-20000-1/
-# watchlist.jsonl when present (bench/match_quality.sh --entries 100000 makes it), else
-# tests/data/watchlist.jsonl. Everything runs in a temporary directory removed at the end.
+# BUILD/gen_paxlst; the alert store is imported from --watchlist FILE, else from
+# bench/out/eval-100000-5000-20000-1/watchlist.jsonl when present (bench/match_quality.sh
+# --entries 100000 makes it), else tests/data/watchlist.jsonl. Everything runs in a temporary directory removed at the end.
 # Prints the results as a markdown section (for bench/RESULTS.md) on stdout; progress on stderr.
 # Usage: bench/server_load.sh [--build DIR] [--rate R[,R...]] [--seconds S] [--connections C]
 #                             [--flights N] [--pax N] [--workers N]
 set -u
 cd "$(dirname "$0")/.."
-build=build rate=5000 seconds=20 conns=16 flights=200 pax=200 workers=
+build=build rate=5000 seconds=20 conns=16 flights=200 pax=200 workers= watchlist=
 while [ $# -gt 0 ]; do
   case $1 in
   --build) build=$2; shift 2 ;;
@@ -26,7 +26,8 @@ while [ $# -gt 0 ]; do
   --flights) flights=$2; shift 2 ;;
   --pax) pax=$2; shift 2 ;;
   --workers) workers=$2; shift 2 ;;
-  *) echo "usage: $0 [--build DIR] [--rate R] [--seconds S] [--connections C] [--flights N] [--pax N] [--workers N]" >&2; exit 2 ;;
+  --watchlist) watchlist=$2; shift 2 ;;
+  *) echo "usage: $0 [--build DIR] [--rate R] [--seconds S] [--connections C] [--flights N] [--pax N] [--workers N] [--watchlist FILE]" >&2; exit 2 ;;
   esac
 done
 for b in paxscreend paxscreen load_client gen_paxlst; do
@@ -46,7 +47,9 @@ trap cleanup EXIT
 log() { echo "server_load: $*" >&2; }
 
 eval_dir=bench/out/eval-100000-5000-20000-1
-if [ -f "$eval_dir/watchlist.jsonl" ]; then
+if [ -n "$watchlist" ]; then
+  [ -f "$watchlist" ] || { echo "server_load: $watchlist: no such file" >&2; exit 2; }
+elif [ -f "$eval_dir/watchlist.jsonl" ]; then
   watchlist=$eval_dir/watchlist.jsonl
 else
   watchlist=tests/data/watchlist.jsonl
