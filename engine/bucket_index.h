@@ -63,6 +63,9 @@ typedef struct ps_bi_view {
 
 /* ps_bi_get through a view. */
 int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash, ps_bi_items *out);
+/* Asks the CPU to start loading the slot a lookup of hash will read (when the view knows its
+ * bucket): several lookups prefetched first wait for memory together, not one after another. */
+void ps_bi_view_prefetch(const ps_bi_view *view, uint64_t hash);
 void ps_bi_view_free(ps_bi_view *view);
 
 /* Steps through variable-size items (item_size 0): true and the next item, false at the end. */

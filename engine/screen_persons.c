@@ -617,6 +617,43 @@ static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size
     add_planned(pl, bits, key, klen, refs, mark_other);
 }
 
+/* Keys to plan, held back until a batch of them is gathered: their lookups are prefetched as
+ * they come, so the batch's cache misses overlap instead of following one another. */
+#define KEY_BATCH 64
+typedef struct key_batch {
+    struct {
+        char key[PS_NAME_KEY_MAX];
+        uint8_t len;
+        bool mark_other;
+        uint32_t bits, cap;
+    } items[KEY_BATCH];
+    uint32_t n;
+} key_batch;
+
+static void batch_flush(plan *pl, key_batch *kb)
+{
+    for (uint32_t i = 0; i < kb->n; i++)
+        plan_key(pl, kb->items[i].bits, kb->items[i].key, kb->items[i].len, kb->items[i].cap,
+                 kb->items[i].mark_other);
+    kb->n = 0;
+}
+
+static void batch_key(plan *pl, key_batch *kb, uint32_t bits, const char *key, size_t klen,
+                      size_t cap, bool mark_other)
+{
+    if (!klen)
+        return;
+    if (kb->n == KEY_BATCH)
+        batch_flush(pl, kb);
+    ps_snapshot_name_prefetch(pl->snap, key, klen);
+    memcpy(kb->items[kb->n].key, key, klen);
+    kb->items[kb->n].len = (uint8_t)klen;
+    kb->items[kb->n].bits = bits;
+    kb->items[kb->n].cap = (uint32_t)cap;
+    kb->items[kb->n].mark_other = mark_other;
+    kb->n++;
+}
+
 static int cmp_count(const void *a, const void *b)
 {
     uint32_t x = ((const planned_key *)a)->refs.count, y = ((const planned_key *)b)->refs.count;
@@ -629,6 +666,8 @@ static int expand_plan(plan *pl, gather *g)
     if (pl->error)
         return pl->error;
     qsort(pl->keys, pl->n, sizeof *pl->keys, cmp_count);
+    for (uint32_t i = 0; i < pl->n; i++) /* every list's first references on their way */
+        __builtin_prefetch(pl->keys[i].refs.data);
     for (uint32_t i = 0; i < pl->n; i++) {
         const planned_key *k = &pl->keys[i];
         char kind = k->key[0];
@@ -653,6 +692,11 @@ typedef struct neighbours {
     token_keys keys;
     uint64_t seen[64]; /* hashes of the tokens already looked at */
     uint32_t n_seen;
+    struct {
+        const char *text; /* in the vocabulary (valid as long as the snapshot) */
+        uint8_t len;
+    } near[64]; /* the ones close enough, their 'T' keys prefetched; planned afterwards */
+    uint32_t n_near;
 } neighbours;
 
 static bool near_token(void *ctx, const char *v, size_t vlen)
@@ -670,32 +714,54 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
     nb->seen[nb->n_seen++] = h;
     token_keys kv;
     keys_of(v, vlen, &kv);
-    if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR)
+    if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR || vlen > 255)
         return true;
     char key[PS_NAME_KEY_MAX];
-    size_t klen = ps_name_key('T', v, vlen, key);
-    plan *pl = nb->pl;
-    bool common = klen && ps_snapshot_name_count(pl->snap, key, klen) > NEIGHBOUR_CAP;
-    add_alternative(pl, v, vlen, nb->bit, common, false);
-    if (!common)
-        plan_key(pl, 1u << nb->bit, key, klen, NEIGHBOUR_CAP, false);
+    ps_snapshot_name_prefetch(nb->pl->snap, key, ps_name_key('T', v, vlen, key));
+    nb->near[nb->n_near].text = v;
+    nb->near[nb->n_near].len = (uint8_t)vlen;
+    nb->n_near++; /* at most one per seen token: never more than 64 */
     return true;
+}
+
+/* Plans the neighbours near_token kept, by their 'T' keys (a common one only as an
+ * alternative, for pair keys). */
+static void plan_near(neighbours *nb)
+{
+    plan *pl = nb->pl;
+    for (uint32_t i = 0; i < nb->n_near; i++) {
+        const char *v = nb->near[i].text;
+        size_t vlen = nb->near[i].len;
+        char key[PS_NAME_KEY_MAX];
+        size_t klen = ps_name_key('T', v, vlen, key);
+        bool common = klen && ps_snapshot_name_count(pl->snap, key, klen) > NEIGHBOUR_CAP;
+        add_alternative(pl, v, vlen, nb->bit, common, false);
+        if (!common)
+            plan_key(pl, 1u << nb->bit, key, klen, NEIGHBOUR_CAP, false);
+    }
 }
 
 static int plan_token_fresh(plan *pl, uint8_t bit, const char *p, size_t len)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
-    for (size_t j = 0; j + 1 < sizeof kinds; j++) {
-        char key[PS_NAME_KEY_MAX];
-        plan_key(pl, 1u << bit, key, ps_name_key(kinds[j], p, len, key), CANDIDATE_CAP, false);
+    char keys[sizeof kinds - 1][PS_NAME_KEY_MAX];
+    size_t klens[sizeof kinds - 1];
+    for (size_t j = 0; j + 1 < sizeof kinds; j++) { /* their slots on their way together */
+        klens[j] = ps_name_key(kinds[j], p, len, keys[j]);
+        ps_snapshot_name_prefetch(pl->snap, keys[j], klens[j]);
     }
+    for (size_t j = 0; j + 1 < sizeof kinds; j++)
+        plan_key(pl, 1u << bit, keys[j], klens[j], CANDIDATE_CAP, false);
     char tkey[PS_NAME_KEY_MAX];
     size_t tlen = ps_name_key('T', p, len, tkey);
     add_alternative(pl, p, len, bit,
                     tlen && ps_snapshot_name_count(pl->snap, tkey, tlen) > CANDIDATE_CAP, true);
     neighbours nb = {.pl = pl, .bit = bit, .tok = p, .len = len};
     keys_of(p, len, &nb.keys);
-    return ps_snapshot_name_neighbours(pl->snap, p, len, near_token, &nb);
+    int rc = ps_snapshot_name_neighbours(pl->snap, p, len, near_token, &nb);
+    if (rc == PS_STORE_OK)
+        plan_near(&nb);
+    return rc;
 }
 
 /* Replays a recording of plan_token_fresh for the token (plan.rec); false when it does not
@@ -988,6 +1054,8 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             return rc;
     }
     /* every two tokens of one reading, and a token with another's initial */
+    key_batch *kb = ps_arena_alloc(scratch, sizeof *kb);
+    kb->n = 0;
     for (uint32_t a = 0; a < q.n; a++) {
         const qtok *x = &q.items[a];
         if (x->initial)
@@ -1000,11 +1068,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             char key[PS_NAME_KEY_MAX];
             ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
             if (!y->initial && b > a)
-                plan_key(&pl, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP, true);
-            plan_key(&pl, bits, key, ps_name_initial_key(&tx, y->text[0], key),
-                     y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
+                batch_key(&pl, kb, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP, true);
+            batch_key(&pl, kb, bits, key, ps_name_initial_key(&tx, y->text[0], key),
+                      y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
         }
     }
+    batch_flush(&pl, kb);
     /* Two tokens one of which is only reached through a token too common to read (WANG for
      * WAIG, WILLIAMS for ILLIAMS): the pair keys of their alternatives. */
     for (uint32_t i = 0; i < pl.n_alt; i++) {
@@ -1014,10 +1083,11 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
                 continue;
             char key[PS_NAME_KEY_MAX];
             ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
-            plan_key(&pl, 1u << x->bit | 1u << y->bit, key, ps_name_pair_key(&tx, &ty, key),
-                     PAIR_CAP, true);
+            batch_key(&pl, kb, 1u << x->bit | 1u << y->bit, key, ps_name_pair_key(&tx, &ty, key),
+                      PAIR_CAP, true);
         }
     }
+    batch_flush(&pl, kb);
     int rc = expand_plan(&pl, &g);
     if (rc != PS_STORE_OK)
         return rc;

@@ -258,6 +258,16 @@ int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len
     return PS_STORE_OK;
 }
 
+void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len)
+{
+    if (!key_len || key_len > PS_BI_MAX_KEY)
+        return;
+    uint64_t hash = ps_bi_hash(key, key_len);
+    if (snap->postings_cache)
+        __builtin_prefetch(&snap->postings_cache[hash & (PS_POSTINGS_CACHE - 1)]);
+    ps_bi_view_prefetch(&snap->names_view, hash);
+}
+
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
 {
     ps_name_postings p;
@@ -274,10 +284,14 @@ int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
     size_t n = deletion_variants(tok, len, PS_VOCAB_MIN_LEN - 1, var, lens);
     if (!n)
         return PS_STORE_OK;
+    uint64_t hashes[VOCAB_MAX_LEN + 1];
+    for (size_t i = 0; i < n; i++) { /* all the slots on their way at once */
+        hashes[i] = ps_bi_hash(var[i], lens[i]);
+        ps_bi_view_prefetch(&snap->vocab_view, hashes[i]);
+    }
     for (size_t i = 0; i < n; i++) {
         ps_bi_items it;
-        int rc =
-            ps_bi_view_get(&snap->vocab_view, var[i], lens[i], ps_bi_hash(var[i], lens[i]), &it);
+        int rc = ps_bi_view_get(&snap->vocab_view, var[i], lens[i], hashes[i], &it);
         if (rc == MDB_NOTFOUND)
             continue;
         if (rc != 0)

@@ -149,6 +149,9 @@ typedef struct ps_name_postings {
  * when the index cannot be read. */
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
                               ps_name_postings *out);
+/* Starts loading what a lookup of key will read (a hint: several keys prefetched before they
+ * are looked up wait for memory together). */
+void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len);
 /* Reference i (< count) of p. */
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
 /* How many references key has (0 when absent, or when the index cannot be read). */
