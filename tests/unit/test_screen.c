@@ -27,20 +27,13 @@ static void on_hit(void *ctx, const ps_hit *h)
                  h->entry_id.ptr, ps_hit_kind_name(h->kind));
 }
 
-/* The hits of one traveller, "ID:kind" joined by spaces ("" when none). */
-static const char *screen(ps_snapshot *snap, const char *surname, const char *given,
-                          const char *passport)
+/* The hits of traveller t, "ID:kind" joined by spaces ("" when none). */
+static const char *hits_of(ps_snapshot *snap, const ps_traveller *t)
 {
     static char out[256];
-    ps_document doc = {.number = {passport, passport ? strlen(passport) : 0}};
-    ps_traveller t = {.id = PS_STR_LIT("t"),
-                      .surname = {surname, strlen(surname)},
-                      .given_names = {given, strlen(given)},
-                      .documents = passport ? &doc : NULL,
-                      .n_documents = passport ? 1 : 0};
     found f = {.n = 0};
     ps_arena_reset(&arena);
-    ck_assert_int_eq(ps_screen_traveller(snap, &t, &arena, on_hit, &f, NULL), PS_STORE_OK);
+    ck_assert_int_eq(ps_screen_traveller(snap, t, &arena, on_hit, &f, NULL), PS_STORE_OK);
     out[0] = '\0';
     for (int i = 0; i < f.n; i++) {
         if (i)
@@ -48,6 +41,19 @@ static const char *screen(ps_snapshot *snap, const char *surname, const char *gi
         strcat(out, f.entries[i]);
     }
     return out;
+}
+
+/* The hits of a traveller with a name and perhaps a passport. */
+static const char *screen(ps_snapshot *snap, const char *surname, const char *given,
+                          const char *passport)
+{
+    ps_document doc = {.number = {passport, passport ? strlen(passport) : 0}};
+    ps_traveller t = {.id = PS_STR_LIT("t"),
+                      .surname = {surname, strlen(surname)},
+                      .given_names = {given, strlen(given)},
+                      .documents = passport ? &doc : NULL,
+                      .n_documents = passport ? 1 : 0};
+    return hits_of(snap, &t);
 }
 
 /* What import does: an entry's line hash says whether it changed (FNV-1a here). */
@@ -183,7 +189,6 @@ END_TEST
 static const char *screen_born(ps_snapshot *snap, const char *surname, const char *given, int year,
                                int month, int day)
 {
-    static char out[256];
     ps_traveller t = {.id = PS_STR_LIT("t"),
                       .surname = {surname, strlen(surname)},
                       .given_names = {given, strlen(given)},
@@ -191,16 +196,7 @@ static const char *screen_born(ps_snapshot *snap, const char *surname, const cha
                                      .month = (uint8_t)month,
                                      .day = (uint8_t)day,
                                      .precision = PS_DATE_DAY}};
-    found f = {.n = 0};
-    ps_arena_reset(&arena);
-    ck_assert_int_eq(ps_screen_traveller(snap, &t, &arena, on_hit, &f, NULL), PS_STORE_OK);
-    out[0] = '\0';
-    for (int i = 0; i < f.n; i++) {
-        if (i)
-            strcat(out, " ");
-        strcat(out, f.entries[i]);
-    }
-    return out;
+    return hits_of(snap, &t);
 }
 
 /* Candidates whose one birth date is two years or more away are not scored (they cannot reach
