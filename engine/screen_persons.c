@@ -464,7 +464,15 @@ typedef struct gather {
     uint32_t bit;     /* the traveller token being looked up */
     bool mark_other;  /* the key reaches the reference's other token too */
     uint8_t strength; /* what a reference under the key being read is worth */
+    int year;         /* the traveller's birth year when the birth-year rule applies, else 0 */
 } gather;
+
+/* The birth-year rule: a name whose entry has one birth date two years or more from the
+ * traveller's cannot reach any list's threshold (see ps_screen_persons). */
+static bool too_far_in_years(int year, uint16_t ref_year)
+{
+    return year && ref_year && !(ref_year & PS_NAME_YEAR_SEVERAL) && abs(year - ref_year) >= 2;
+}
 
 static uint16_t token_bit(uint8_t token)
 {
@@ -474,6 +482,8 @@ static uint16_t token_bit(uint8_t token)
 static bool add_ref(void *ctx, const ps_name_ref *ref)
 {
     gather *g = ctx;
+    if (too_far_in_years(g->year, ref->birth_year))
+        return true; /* never scored: not even a candidate (room for the others) */
     uint8_t form = ref->form & 1;
     uint16_t reached = token_bit(ref->token);
     if (g->mark_other && ref->other != PS_NAME_REF_NONE)
@@ -1032,9 +1042,16 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         for (uint8_t i = 0; i < tn->name.form[f].n; i++)
             keys_of(tn->name.form[f].tok[i].p, tn->name.form[f].tok[i].len, &tn->keys[f][i]);
+    /* The birth-year rule: an entry with one birth date two years or more from the
+     * traveller's cannot reach any list's threshold even with a perfect name (1 - 0.35 +
+     * 0.03), so its names are not candidates — unless some list's threshold is that low. */
+    int year = t->birth_date.precision ? t->birth_date.year : 0;
+    bool by_year =
+        year && 1.0 + DOB_DIFFERENT + SAME_COUNTRY + 1e-9 < ps_snapshot_min_threshold(snap);
     gather g = {0};
     g.items = ps_arena_alloc(scratch, MAX_CANDIDATES * sizeof *g.items);
     g.slots = ps_arena_calloc(scratch, 2 * MAX_CANDIDATES * sizeof *g.slots);
+    g.year = by_year ? year : 0;
 
     /* The tokens to look up, per reading: each substantive token under its own bit (shared
      * by the same text in the other reading); the same token without a leading particle
@@ -1095,21 +1112,13 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         return PS_STORE_OK;
 
     /* A candidate name needs every main token of one of its forms reached by some key of the
-     * traveller's: a listed name is not found by its surname alone. And an entry with one
-     * birth date two years or more from the traveller's cannot reach any list's threshold
-     * even with a perfect name: it is not scored. */
-    int year = t->birth_date.precision ? t->birth_date.year : 0;
-    bool by_year =
-        year && 1.0 + DOB_DIFFERENT + SAME_COUNTRY + 1e-9 < ps_snapshot_min_threshold(snap);
+     * traveller's: a listed name is not found by its surname alone. */
     uint32_t kept = 0;
     for (uint32_t i = 0; i < g.n; i++) {
         const candidate *c = &g.items[i];
         bool covered = false;
         for (int f = 0; f < 2 && !covered; f++)
             covered = c->need[f] && (c->need[f] & ~c->reached[f]) == 0;
-        if (covered && by_year && c->year && !(c->year & PS_NAME_YEAR_SEVERAL) &&
-            abs(year - c->year) >= 2)
-            covered = false;
         if (covered)
             g.items[kept++] = *c;
     }
