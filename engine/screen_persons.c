@@ -482,8 +482,6 @@ static uint16_t token_bit(uint8_t token)
 static bool add_ref(void *ctx, const ps_name_ref *ref)
 {
     gather *g = ctx;
-    if (too_far_in_years(g->year, ref->birth_year))
-        return true; /* never scored: not even a candidate (room for the others) */
     uint8_t form = ref->form & 1;
     uint16_t reached = token_bit(ref->token);
     if (g->mark_other && ref->other != PS_NAME_REF_NONE)
@@ -685,6 +683,8 @@ static int expand_plan(plan *pl, gather *g)
         g->mark_other = k->mark_other;
         g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
         for (uint32_t r = 0; r < k->refs.count; r++) {
+            if (too_far_in_years(g->year, ps_name_postings_year(&k->refs, r)))
+                continue; /* never scored: not even a candidate (room for the others) */
             ps_name_ref ref;
             ps_name_postings_get(&k->refs, r, &ref);
             add_ref(g, &ref);

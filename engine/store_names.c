@@ -223,6 +223,12 @@ void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *ou
     unpack_ref(p->data + (size_t)i * PS_NAME_REF_SIZE, out);
 }
 
+uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)
+{
+    const unsigned char *r = p->data + (size_t)i * PS_NAME_REF_SIZE;
+    return (uint16_t)(r[12] << 8 | r[13]);
+}
+
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
                               ps_name_postings *out)
 {

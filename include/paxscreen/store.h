@@ -154,6 +154,8 @@ int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len
 void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len);
 /* Reference i (< count) of p. */
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
+/* Its birth_year alone (what screening looks at first). */
+uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i);
 /* How many references key has (0 when absent, or when the index cannot be read). */
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len);
 /* Calls fn for each distinct token of the lists one deletion away from tok or from one of tok's
