@@ -142,6 +142,22 @@ static bool key_eq(const char *a, uint8_t al, const char *b, uint8_t bl)
     return al && al == bl && memcmp(a, b, al) == 0;
 }
 
+/* Spelling alone: one edit (0.84-0.9 by length) or two in a long token (0.82); 0 when further
+ * apart (KHOURY and KHOURI are one letter apart as well as alike). In a short name one letter
+ * may make another (WANG, YANG): one edit counts from four letters on. */
+static double edit_sim(const char *a, size_t n, const char *b, size_t m)
+{
+    size_t longest = n > m ? n : m, shortest = n < m ? n : m;
+    if (longest - shortest > 2)
+        return 0;
+    size_t d = osa_distance(a, n, b, m);
+    if (d == 1 && longest >= 4)
+        return longest >= 6 ? 0.9 : longest == 5 ? 0.87 : 0.84;
+    if (d == 2 && longest >= 7)
+        return 0.82;
+    return 0;
+}
+
 static double token_sim(const char *a, size_t n, const token_keys *ka, const char *b, size_t m,
                         const token_keys *kb)
 {
@@ -163,17 +179,12 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
         double s = consonants >= 4 ? 0.9 : consonants == 3 ? 0.87 : 0.84;
         sound = jw >= 0.8 ? s : s - 0.06;
     }
-    /* Spelling: one or two edits (KHOURY and KHOURI are one letter apart as well as alike) */
+    /* Spelling: one or two edits; else, without a sound in common, a high Jaro-Winkler */
     size_t longest = n > m ? n : m, shortest = n < m ? n : m;
     if (longest - shortest > 2) /* more than two edits apart, and Jaro-Winkler agrees */
         return sound;
-    size_t d = osa_distance(a, n, b, m);
-    double spelling = 0;
-    if (d == 1 && longest >= 4) /* in a short name one letter may make another (WANG, YANG) */
-        spelling = longest >= 6 ? 0.9 : longest == 5 ? 0.87 : 0.84;
-    else if (d == 2 && longest >= 7)
-        spelling = 0.82;
-    else if (!sound) {
+    double spelling = edit_sim(a, n, b, m);
+    if (!spelling && !sound) {
         double jw = jaro_winkler(a, n, b, m);
         spelling = jw >= 0.9 ? jw * 0.92 : 0;
     }
@@ -722,10 +733,16 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
     if (nb->n_seen == sizeof nb->seen / sizeof nb->seen[0])
         return false;
     nb->seen[nb->n_seen++] = h;
-    token_keys kv;
-    keys_of(v, vlen, &kv);
-    if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR || vlen > 255)
+    if (vlen > 255)
         return true;
+    /* Close enough to pair: one or two edits say so without the sound keys (most neighbours
+     * are, by how the vocabulary finds them), else the full similarity decides. */
+    if (edit_sim(nb->tok, nb->len, v, vlen) < PAIR_FLOOR) {
+        token_keys kv;
+        keys_of(v, vlen, &kv);
+        if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR)
+            return true;
+    }
     char key[PS_NAME_KEY_MAX];
     ps_snapshot_name_prefetch(nb->pl->snap, key, ps_name_key('T', v, vlen, key));
     nb->near[nb->n_near].text = v;
