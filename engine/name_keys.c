@@ -217,7 +217,11 @@ size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out)
     char ta[PS_NAME_KEY_MAX], tb[PS_NAME_KEY_MAX];
     if (a->len >= PS_NAME_KEY_MAX || b->len >= PS_NAME_KEY_MAX)
         return 0;
-    size_t la = pair_text(a, ta), lb = pair_text(b, tb);
+    return ps_name_pair_key_of(ta, pair_text(a, ta), tb, pair_text(b, tb), out);
+}
+
+size_t ps_name_pair_key_of(const char *ta, size_t la, const char *tb, size_t lb, char *out)
+{
     size_t common = la < lb ? la : lb;
     int c = memcmp(ta, tb, common);
     bool swap = c > 0 || (c == 0 && la > lb);
@@ -238,7 +242,13 @@ size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out)
     char ta[PS_NAME_KEY_MAX];
     if (a->len >= PS_NAME_KEY_MAX - 3)
         return 0;
-    size_t la = pair_text(a, ta);
+    return ps_name_initial_key_of(ta, pair_text(a, ta), initial, out);
+}
+
+size_t ps_name_initial_key_of(const char *ta, size_t la, char initial, char *out)
+{
+    if (la + 3 > PS_NAME_KEY_MAX)
+        return 0;
     out[0] = 'I';
     memcpy(out + 1, ta, la);
     out[1 + la] = '|';

@@ -79,6 +79,10 @@ size_t ps_name_reading(const char *tok, size_t len, char *out);
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out);
 /* The 'I' key of a token and the initial of another; 0 when it does not fit. */
 size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out);
+/* The same two keys from readings (ps_name_reading) already made: a token in many pairs is
+ * read once. */
+size_t ps_name_pair_key_of(const char *ra, size_t la, const char *rb, size_t lb, char *out);
+size_t ps_name_initial_key_of(const char *ra, size_t la, char initial, char *out);
 
 /* The main tokens of a form, bit i for token i (i < 16): what a name cannot do without —
  * surname tokens, the first given name, every token of a full name; not particles, initials

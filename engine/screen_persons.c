@@ -876,6 +876,8 @@ static int cmp_promise(const void *a, const void *b)
 
 typedef struct qtok {
     char text[64];
+    char reading[PS_NAME_KEY_MAX]; /* ps_name_reading, for its pair and initial keys */
+    uint8_t rlen;
     uint8_t len;
     uint8_t bit;  /* which traveller token this stands for */
     uint8_t form; /* which reading it comes from */
@@ -911,6 +913,7 @@ static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, 
     memcpy(x->text, a, la);
     memcpy(x->text + la, b, lb);
     x->len = (uint8_t)(la + lb);
+    x->rlen = (uint8_t)ps_name_reading(x->text, x->len, x->reading);
     x->bit = (uint8_t)bit;
     x->form = form;
     x->initial = initial;
@@ -1100,25 +1103,38 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
                 continue;
             uint32_t bits = 1u << x->bit | (y->initial ? INITIAL_BIT : 1u << y->bit);
             char key[PS_NAME_KEY_MAX];
-            ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
             if (!y->initial && b > a)
-                batch_key(&pl, kb, bits, key, ps_name_pair_key(&tx, &ty, key), PAIR_CAP, true);
-            batch_key(&pl, kb, bits, key, ps_name_initial_key(&tx, y->text[0], key),
-                      y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
+                batch_key(&pl, kb, bits, key,
+                          ps_name_pair_key_of(x->reading, x->rlen, y->reading, y->rlen, key),
+                          PAIR_CAP, true);
+            size_t ilen = x->len < PS_NAME_KEY_MAX - 3
+                              ? ps_name_initial_key_of(x->reading, x->rlen, y->text[0], key)
+                              : 0;
+            batch_key(&pl, kb, bits, key, ilen, y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
         }
     }
     batch_flush(&pl, kb);
     /* Two tokens one of which is only reached through a token too common to read (WANG for
      * WAIG, WILLIAMS for ILLIAMS): the pair keys of their alternatives. */
-    for (uint32_t i = 0; i < pl.n_alt; i++) {
-        for (uint32_t j = i + 1; j < pl.n_alt; j++) {
-            const alternative *x = &pl.alt[i], *y = &pl.alt[j];
-            if (x->bit == y->bit || (x->own && y->own) || !(x->common || y->common))
-                continue;
-            char key[PS_NAME_KEY_MAX];
-            ps_nf_token tx = {x->text, x->len, 0, 0}, ty = {y->text, y->len, 0, 0};
-            batch_key(&pl, kb, 1u << x->bit | 1u << y->bit, key, ps_name_pair_key(&tx, &ty, key),
-                      PAIR_CAP, true);
+    bool any_common = false;
+    for (uint32_t i = 0; i < pl.n_alt && !any_common; i++)
+        any_common = pl.alt[i].common;
+    if (any_common) {
+        char(*reading)[PS_NAME_KEY_MAX] =
+            ps_arena_alloc(scratch, pl.n_alt * (size_t)PS_NAME_KEY_MAX + 1);
+        uint8_t rlen[MAX_ALTERNATIVES];
+        for (uint32_t i = 0; i < pl.n_alt; i++) /* each alternative read once, not per pair */
+            rlen[i] = (uint8_t)ps_name_reading(pl.alt[i].text, pl.alt[i].len, reading[i]);
+        for (uint32_t i = 0; i < pl.n_alt; i++) {
+            for (uint32_t j = i + 1; j < pl.n_alt; j++) {
+                const alternative *x = &pl.alt[i], *y = &pl.alt[j];
+                if (x->bit == y->bit || (x->own && y->own) || !(x->common || y->common))
+                    continue;
+                char key[PS_NAME_KEY_MAX];
+                batch_key(&pl, kb, 1u << x->bit | 1u << y->bit, key,
+                          ps_name_pair_key_of(reading[i], rlen[i], reading[j], rlen[j], key),
+                          PAIR_CAP, true);
+            }
         }
     }
     batch_flush(&pl, kb);
