@@ -693,12 +693,24 @@ static int expand_plan(plan *pl, gather *g)
         g->bit = k->bits;
         g->mark_other = k->mark_other;
         g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
-        for (uint32_t r = 0; r < k->refs.count; r++) {
-            if (too_far_in_years(g->year, ps_name_postings_year(&k->refs, r)))
-                continue; /* never scored: not even a candidate (room for the others) */
-            ps_name_ref ref;
-            ps_name_postings_get(&k->refs, r, &ref);
-            add_ref(g, &ref);
+        /* All of them, or — under the birth-year rule — those of entries with no single
+         * birth year and those born within a year of the traveller (references are grouped
+         * by year): the others could never be scored. */
+        uint32_t ranges[2][2] = {{0, k->refs.count}, {0, 0}};
+        if (g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2) {
+            ranges[0][1] = ps_name_postings_from_year(&k->refs, 1);
+            ranges[1][0] =
+                ps_name_postings_from_year(&k->refs, (uint16_t)(g->year > 1 ? g->year - 1 : 1));
+            ranges[1][1] = ps_name_postings_from_year(&k->refs, (uint16_t)(g->year + 2));
+        }
+        for (int part = 0; part < 2; part++) {
+            for (uint32_t r = ranges[part][0]; r < ranges[part][1]; r++) {
+                if (too_far_in_years(g->year, ps_name_postings_year(&k->refs, r)))
+                    continue;
+                ps_name_ref ref;
+                ps_name_postings_get(&k->refs, r, &ref);
+                add_ref(g, &ref);
+            }
         }
     }
     return PS_STORE_OK;

@@ -49,8 +49,8 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
 /* 4: birth year in name refs; 5: document patterns; 6: need masks in name refs, the token
  * vocabulary and name patterns; 7: targeting rules; 8: names and name_vocab as bucket indexes;
  * 9: name refs say whether the entry has several birth dates; 10: docs and docs_cf as bucket
- * indexes */
-#define STORE_LAYOUT      10u
+ * indexes; 11: name refs sorted by year group */
+#define STORE_LAYOUT      11u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24

@@ -1,12 +1,15 @@
 /* engine/store_names.c — the name index of the alert store: each entry's normalized names
  * (name_forms: entry number -> name_keys.h block) and, for every token of every form, its
  * keys in names, a bucket index (bucket_index.h) whose items are PS_NAME_REF_SIZE-byte references:
- * u64 BE entry, u8 name, u8 token, u8 other token (the second token of a pair key, the token
- * whose initial an initial key holds; 0xFF for the other keys), u8 form, u16 BE birth year of
- * the entry or 0, u16 BE need mask of the form — big-endian, so a key's references are in
- * entry order; the year lets screening rank candidates of a common name before reading them,
- * the need mask and the tokens let it drop a name some of whose main tokens no key of the
- * traveller reached).
+ * u16 BE year group (the entry's birth year; 0 when it has none or several), u48 BE entry,
+ * u8 name, u8 token, u8 other token (the second token of a pair key, the token whose initial
+ * an initial key holds; 0xFF for the other keys), u8 form, u16 BE birth year of the entry or 0
+ * (with PS_NAME_YEAR_SEVERAL), u16 BE need mask of the form — big-endian, so a key's
+ * references are in year-group order, then entry order: screening that may skip entries born
+ * two years or more from the traveller reads only group 0 and the years around the
+ * traveller's (ps_name_postings_from_year); the year also ranks candidates of a common name
+ * before reading them, the need mask and the tokens let it drop a name some of whose main
+ * tokens no key of the traveller reached. Entry numbers stay below 2^48 (they count entries).
  * name_vocab, a bucket index of tokens, is the vocabulary of listed tokens by their deletion
  * neighbourhood: for every distinct token of at least PS_VOCAB_MIN_LEN letters, the token
  * itself and each of its single-letter deletions -> the token. Two tokens within one edit (or a
@@ -25,10 +28,19 @@
 #include <string.h>
 #include <xxhash.h>
 
+/* The year group a reference sorts by: its entry's one birth year, else 0. */
+static uint16_t year_group(uint16_t birth_year)
+{
+    return birth_year & PS_NAME_YEAR_SEVERAL ? 0 : birth_year;
+}
+
 static void pack_ref(unsigned char out[PS_NAME_REF_SIZE], uint64_t entry, const ps_name_ref *r)
 {
-    for (int i = 0; i < 8; i++)
-        out[i] = (unsigned char)(entry >> (56 - 8 * i));
+    uint16_t group = year_group(r->birth_year);
+    out[0] = (unsigned char)(group >> 8);
+    out[1] = (unsigned char)group;
+    for (int i = 0; i < 6; i++)
+        out[2 + i] = (unsigned char)(entry >> (40 - 8 * i));
     out[8] = r->name;
     out[9] = r->token;
     out[10] = r->other;
@@ -42,8 +54,8 @@ static void pack_ref(unsigned char out[PS_NAME_REF_SIZE], uint64_t entry, const 
 static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
 {
     uint64_t e = 0;
-    for (int i = 0; i < 8; i++)
-        e = (e << 8) | p[i];
+    for (int i = 0; i < 6; i++)
+        e = (e << 8) | p[2 + i];
     ref->entry = e;
     ref->name = p[8];
     ref->token = p[9];
@@ -221,6 +233,20 @@ void ps_names_queue_free(ps_name_queue *q)
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out)
 {
     unpack_ref(p->data + (size_t)i * PS_NAME_REF_SIZE, out);
+}
+
+uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year)
+{
+    uint32_t lo = 0, hi = p->count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const unsigned char *r = p->data + (size_t)mid * PS_NAME_REF_SIZE;
+        if ((uint16_t)(r[0] << 8 | r[1]) < year)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)

@@ -139,7 +139,7 @@ typedef struct ps_name_ref {
                           * middle names; tokens past the 16th are not in it */
 } ps_name_ref;
 
-/* A key's references as stored (in entry order): valid until ps_snapshot_end. */
+/* A key's references as stored (by year group, then entry): valid until ps_snapshot_end. */
 typedef struct ps_name_postings {
     const unsigned char *data;
     uint32_t count;
@@ -156,6 +156,10 @@ void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_le
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
 /* Its birth_year alone (what screening looks at first). */
 uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i);
+/* References come grouped by year: first those of entries with no birth date or several, then
+ * by the one birth year, ascending. The index of the first reference of year `year` or later
+ * (year 1: the first with one known year; count when none). */
+uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year);
 /* How many references key has (0 when absent, or when the index cannot be read). */
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len);
 /* Calls fn for each distinct token of the lists one deletion away from tok or from one of tok's

@@ -27,13 +27,19 @@ static void on_hit(void *ctx, const ps_hit *h)
                  h->entry_id.ptr, ps_hit_kind_name(h->kind));
 }
 
-/* The hits of traveller t, "ID:kind" joined by spaces ("" when none). */
+static int cmp_entries(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The hits of traveller t, "ID:kind" in ID order joined by spaces ("" when none). */
 static const char *hits_of(ps_snapshot *snap, const ps_traveller *t)
 {
     static char out[256];
     found f = {.n = 0};
     ps_arena_reset(&arena);
     ck_assert_int_eq(ps_screen_traveller(snap, t, &arena, on_hit, &f, NULL), PS_STORE_OK);
+    qsort(f.entries, (size_t)f.n, sizeof f.entries[0], cmp_entries);
     out[0] = '\0';
     for (int i = 0; i < f.n; i++) {
         if (i)
@@ -212,12 +218,21 @@ START_TEST(test_birth_years_and_thresholds)
          "\"given_names\":\"JOHN\"}],\"birth_dates\":[\"1950-01-01\"]}"),
         ("{\"list\":\"wanted\",\"id\":\"W-C\",\"names\":[{\"surname\":\"GARCIA\","
          "\"given_names\":\"MARIA\"}],\"birth_dates\":[\"1950-01-01\"]}"),
+        /* no birth date (its references come first), and one a day before 1980 (the year
+         * before the traveller's: inside the window of years read) */
+        ("{\"list\":\"wanted\",\"id\":\"W-D\",\"names\":[{\"surname\":\"SMITH\","
+         "\"given_names\":\"JOHN\"}]}"),
+        ("{\"list\":\"wanted\",\"id\":\"W-E\",\"names\":[{\"surname\":\"SMITH\","
+         "\"given_names\":\"JOHN\"}],\"birth_dates\":[\"1979-12-31\"]}"),
     };
-    apply(s, lines, 3);
+    apply(s, lines, 5);
     ps_snapshot *snap;
     ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
-    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1980, 5, 5), "W-A:person");
-    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1950, 1, 1), "W-A:person W-B:person");
+    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1980, 5, 5), "W-A:person W-D:person");
+    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1950, 1, 1),
+                     "W-A:person W-B:person W-D:person");
+    /* (W-A's 1980-05-05 is the same year, not close enough: 0.8) */
+    ck_assert_str_eq(screen_born(snap, "SMITH", "JOHN", 1980, 1, 1), "W-D:person W-E:person");
     ck_assert_str_eq(screen_born(snap, "GARCIA", "MARIA", 1980, 5, 5), "");
     ps_snapshot_end(snap);
 
