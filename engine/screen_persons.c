@@ -541,7 +541,8 @@ typedef struct planned_key {
     ps_name_postings refs;
 } planned_key;
 
-#define MAX_PLANNED 1024
+#define MAX_PLANNED   1024
+#define PLANNED_SLOTS 2048 /* the set of planned keys: twice MAX_PLANNED, a power of two */
 
 /* A traveller token or a listed token near it (YANG for WANG). A common one (WILLIAMS for
  * ILLIAMS) is too common to read by itself: it is looked up in pair keys with the other
@@ -559,6 +560,7 @@ typedef struct alternative {
 typedef struct plan {
     ps_snapshot *snap;
     planned_key *keys;
+    uint16_t *slots; /* PLANNED_SLOTS: 1 + index of a planned key, 0 empty */
     uint32_t n;
     alternative alt[MAX_ALTERNATIVES];
     uint32_t n_alt;
@@ -600,10 +602,17 @@ static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen,
         pl->rec_lost = true;
         return;
     }
-    for (uint32_t i = 0; i < pl->n; i++) /* the same key for the same tokens: once */
-        if (pl->keys[i].len == klen && pl->keys[i].bits == bits &&
-            memcmp(pl->keys[i].key, key, klen) == 0)
+    /* the same key for the same tokens: once (an open-addressing set of what is planned) */
+    uint32_t h = (uint32_t)(XXH3_64bits_withSeed(key, klen, bits) >> 32) & (PLANNED_SLOTS - 1);
+    for (;; h = (h + 1) & (PLANNED_SLOTS - 1)) {
+        uint16_t at = pl->slots[h];
+        if (!at || at > pl->n) /* empty, or left by keys taken back (a replay that failed) */
+            break;
+        const planned_key *o = &pl->keys[at - 1];
+        if (o->len == klen && o->bits == bits && memcmp(o->key, key, klen) == 0)
             return;
+    }
+    pl->slots[h] = (uint16_t)(pl->n + 1);
     planned_key *k = &pl->keys[pl->n++];
     memcpy(k->key, key, klen);
     k->len = (uint8_t)klen;
@@ -697,7 +706,7 @@ static int expand_plan(plan *pl, gather *g)
          * birth year and those born within a year of the traveller (references are grouped
          * by year): the others could never be scored. */
         uint32_t ranges[2][2] = {{0, k->refs.count}, {0, 0}};
-        if (g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2) {
+        if (g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2 && k->refs.count > 32) {
             ranges[0][1] = ps_name_postings_from_year(&k->refs, 1);
             ranges[1][0] =
                 ps_name_postings_from_year(&k->refs, (uint16_t)(g->year > 1 ? g->year - 1 : 1));
@@ -1093,7 +1102,9 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     q.n = q.n_bits = 0;
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         add_query_tokens(&q, &tn->name.form[f], f);
-    plan pl = {.snap = snap, .keys = ps_arena_alloc(scratch, MAX_PLANNED * sizeof *pl.keys)};
+    plan pl = {.snap = snap,
+               .keys = ps_arena_alloc(scratch, MAX_PLANNED * sizeof *pl.keys),
+               .slots = ps_arena_calloc(scratch, PLANNED_SLOTS * sizeof *pl.slots)};
     for (uint32_t a = 0; a < q.n; a++) {
         const qtok *x = &q.items[a];
         if (x->initial || seen_before(&q, a))
