@@ -5,6 +5,7 @@
  * collision (made by writing the hash index by hand) that must not pass for a duplicate. Each test
  * works on its own temporary directory (mkdtemp), removed afterwards. */
 #include "paxscreen/batch_store.h"
+#include "test_dirs.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -27,27 +28,9 @@ static void setup(void)
     err[0] = '\0';
 }
 
-static void remove_dir(const char *d)
-{
-    DIR *dd = opendir(d);
-    if (!dd)
-        return;
-    struct dirent *de;
-    while ((de = readdir(dd)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", d, de->d_name);
-        if (unlink(path) != 0)
-            remove_dir(path);
-    }
-    closedir(dd);
-    rmdir(d);
-}
-
 static void teardown(void)
 {
-    remove_dir(tmpdir);
+    test_remove_dir(tmpdir);
 }
 
 static ps_batch_store *open_bs(void)

@@ -9,6 +9,7 @@
 #include "paxscreen/hit_review.h"
 #include "paxscreen/normalize.h"
 #include "paxscreen/record.h"
+#include "test_dirs.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -23,24 +24,6 @@ static char tmpdir[64];
 static char dir[96];
 static char err[512];
 static ps_batch_store *bs;
-
-static void remove_dir(const char *d)
-{
-    DIR *dd = opendir(d);
-    if (!dd)
-        return;
-    struct dirent *de;
-    while ((de = readdir(dd)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", d, de->d_name);
-        if (unlink(path) != 0)
-            remove_dir(path);
-    }
-    closedir(dd);
-    rmdir(d);
-}
 
 /* A hit as the server stores it (only the members the review reads matter). */
 static void hit_json(char *out, size_t cap, int n, const char *batch, const char *list,
@@ -71,8 +54,8 @@ static void store_hits(void)
         bool dup, already;
         char body[16];
         snprintf(body, sizeof body, "{\"b\":%d}", b);
-        ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), NULL, &id, &dup,
-                                                err, sizeof err),
+        ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, body, strlen(body), NULL, &id,
+                                                &dup, err, sizeof err),
                          PS_BSTORE_OK);
         ck_assert_int_eq(ps_batch_store_finish(bs, id, PS_BATCH_SCREENED, NULL, 3, b ? h + 4 : h,
                                                b ? 2 : 4, &first, &already, err, sizeof err),
@@ -94,7 +77,7 @@ static void teardown(void)
 {
     ps_batch_store_close(bs);
     bs = NULL;
-    remove_dir(tmpdir);
+    test_remove_dir(tmpdir);
 }
 
 typedef struct collected {
@@ -487,9 +470,9 @@ static uint64_t store_batch(const char *const *json, uint32_t n, const char *tag
         h[i] = (ps_stored_hit){json[i], strlen(json[i])};
     uint64_t id, first;
     bool dup, already;
-    ck_assert_int_eq(
-        ps_batch_store_receive(bs, PS_BATCH_JSON, tag, strlen(tag), NULL, &id, &dup, err, sizeof err),
-        PS_BSTORE_OK);
+    ck_assert_int_eq(ps_batch_store_receive(bs, PS_BATCH_JSON, tag, strlen(tag), NULL, &id, &dup,
+                                            err, sizeof err),
+                     PS_BSTORE_OK);
     ck_assert_int_eq(ps_batch_store_finish(bs, id, PS_BATCH_SCREENED, NULL, n, h, n, &first,
                                            &already, err, sizeof err),
                      PS_BSTORE_OK);

@@ -7,6 +7,7 @@
 #include "paxscreen/normalize.h"
 #include "paxscreen/store.h"
 #include "paxscreen/watchlist.h"
+#include "test_dirs.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -29,28 +30,10 @@ static void setup(void)
     err[0] = '\0';
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        if (unlink(path) != 0)
-            remove_dir(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void teardown(void)
 {
     ps_arena_free(&arena);
-    remove_dir(tmpdir);
+    test_remove_dir(tmpdir);
 }
 
 /* An entry from its JSON line (the import format), in the test arena. */
