@@ -178,6 +178,12 @@ static int run_engine(ps_snapshot *snap, const ps_traveller **tv, size_t n, size
            (unsigned long long)with_hit, n ? 1e6 * wall / (double)n : 0, 1e6 * pct(lat, n, 50),
            1e6 * pct(lat, n, 90), 1e6 * pct(lat, n, 99), 1e6 * pct(lat, n, 99.9),
            1e6 * pct(lat, n, 100));
+    double per = n ? (double)n : 1;
+    printf(", \"per_traveller\": {\"tokens_fresh\": %.2f, \"tokens_replayed\": %.2f, "
+           "\"keys\": %.1f, \"refs\": %.1f, \"candidates\": %.1f, \"scored\": %.1f}",
+           (double)counts.tokens_fresh / per, (double)counts.tokens_replayed / per,
+           (double)counts.keys / per, (double)counts.refs / per, (double)counts.candidates / per,
+           (double)counts.scored / per);
     print_rss();
     free(lat);
     ps_arena_free(&scratch);

@@ -8,6 +8,7 @@
 
 #include "paxscreen/bytes.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -101,14 +102,14 @@ static bool parse_slot(const ps_bucket_index *bi, const unsigned char *b, size_t
 }
 
 /* Finds key in the bucket base[0..size) of n_slots slots (its header checked by the caller):
- * open addressing on the hash's low bits, probed linearly. */
+ * open addressing on the hash's low bits, probed linearly — here from slot `from` on, for at
+ * most `probes` slots. */
 static int find_in_slots(const ps_bucket_index *bi, const unsigned char *base, size_t size,
-                         uint32_t n_slots, const void *key, size_t klen, uint64_t hash,
-                         ps_bi_items *out)
+                         uint32_t n_slots, uint32_t from, uint32_t probes, const void *key,
+                         size_t klen, uint64_t hash, ps_bi_items *out)
 {
     uint32_t mask = n_slots - 1;
-    for (uint32_t probe = 0, i = (uint32_t)hash & mask; probe < n_slots;
-         probe++, i = (i + 1) & mask) {
+    for (uint32_t probe = 0, i = from & mask; probe < probes; probe++, i = (i + 1) & mask) {
         const unsigned char *h = base + HEADER_SIZE + (size_t)i * RECORD_SIZE;
         if (ps_get_le32(h + 12) && ps_get_le64(h) != hash)
             continue;
@@ -134,7 +135,7 @@ static int find_in_bucket(const ps_bucket_index *bi, const unsigned char *base, 
     uint32_t n_slots, n;
     if (!bucket_header(base, size, &n_slots, &n))
         return MDB_CORRUPTED;
-    return find_in_slots(bi, base, size, n_slots, key, klen, hash, out);
+    return find_in_slots(bi, base, size, n_slots, (uint32_t)hash, n_slots, key, klen, hash, out);
 }
 
 int ps_bi_get(MDB_txn *txn, const ps_bucket_index *bi, const void *key, size_t klen, uint64_t hash,
@@ -158,39 +159,113 @@ struct ps_bi_bucket {
     uint8_t slot_bits; /* log2 of its slots, read from its header once */
 };
 
-int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash, ps_bi_items *out)
+/* The bucket of hash in view, read from LMDB the first time: NULL when there is none (*rc
+ * MDB_NOTFOUND, or an LMDB code). */
+static const struct ps_bi_bucket *view_bucket(ps_bi_view *view, uint64_t hash, int *rc)
 {
     if (!view->buckets) {
         view->buckets = calloc((size_t)1 << view->bi->bits, sizeof *view->buckets);
-        if (!view->buckets)
-            return ps_bi_get(view->txn, view->bi, key, klen, hash, out);
+        if (!view->buckets) {
+            *rc = ENOMEM;
+            return NULL;
+        }
     }
-    out->p = NULL;
-    out->bytes = 0;
-    out->count = 0;
     unsigned b = bucket_of(view->bi, hash);
     struct ps_bi_bucket *bk = &view->buckets[b];
     if (bk->state == BUCKET_UNKNOWN) {
         MDB_val k = {sizeof b, &b}, v;
-        int rc = mdb_get(view->txn, view->bi->dbi, &k, &v);
-        if (rc == MDB_NOTFOUND) {
+        int r = mdb_get(view->txn, view->bi->dbi, &k, &v);
+        if (r == MDB_NOTFOUND) {
             bk->state = BUCKET_ABSENT;
-        } else if (rc != 0) {
-            return rc;
+        } else if (r != 0) {
+            *rc = r;
+            return NULL;
         } else {
             uint32_t n_slots, n;
-            if (v.mv_size > UINT32_MAX || !bucket_header(v.mv_data, v.mv_size, &n_slots, &n))
-                return MDB_CORRUPTED;
+            if (v.mv_size > UINT32_MAX || !bucket_header(v.mv_data, v.mv_size, &n_slots, &n)) {
+                *rc = MDB_CORRUPTED;
+                return NULL;
+            }
             bk->p = v.mv_data;
             bk->size = (uint32_t)v.mv_size;
             bk->slot_bits = (uint8_t)__builtin_ctz(n_slots);
             bk->state = BUCKET_PRESENT;
         }
     }
-    if (bk->state == BUCKET_ABSENT)
-        return MDB_NOTFOUND;
-    return find_in_slots(view->bi, bk->p, bk->size, (uint32_t)1 << bk->slot_bits, key, klen, hash,
-                         out);
+    if (bk->state == BUCKET_ABSENT) {
+        *rc = MDB_NOTFOUND;
+        return NULL;
+    }
+    return bk;
+}
+
+int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash, ps_bi_items *out)
+{
+    ps_bi_lookup l = {.view = view, .key = key, .klen = klen, .hash = hash};
+    ps_bi_view_get_many(&l, 1);
+    *out = l.items;
+    return l.rc;
+}
+
+#define PENDING (-1)
+
+void ps_bi_lookup_start(ps_bi_lookup *l)
+{
+    l->items.p = NULL;
+    l->items.bytes = 0;
+    l->items.count = 0;
+    const struct ps_bi_bucket *bk = view_bucket(l->view, l->hash, &l->rc);
+    if (!bk && l->rc == ENOMEM) /* no room to remember buckets: a plain search */
+        l->rc = ps_bi_get(l->view->txn, l->view->bi, l->key, l->klen, l->hash, &l->items);
+    if (!bk)
+        return;
+    l->rc = PENDING;
+    l->base = bk->p;
+    l->size = bk->size;
+    l->n_slots = (uint32_t)1 << bk->slot_bits;
+    l->slot = (uint32_t)l->hash & (l->n_slots - 1);
+    __builtin_prefetch(l->base + HEADER_SIZE + (size_t)l->slot * RECORD_SIZE);
+}
+
+void ps_bi_lookup_probe(ps_bi_lookup *l)
+{
+    if (l->rc != PENDING)
+        return;
+    uint32_t mask = l->n_slots - 1;
+    for (uint32_t probe = 0; probe < l->n_slots; probe++, l->slot = (l->slot + 1) & mask) {
+        const unsigned char *h = l->base + HEADER_SIZE + (size_t)l->slot * RECORD_SIZE;
+        if (!ps_get_le32(h + 12)) {
+            l->rc = MDB_NOTFOUND;
+            return;
+        }
+        if (ps_get_le64(h) == l->hash) {
+            size_t off = ps_get_le32(h + 8);
+            if (off < l->size)
+                __builtin_prefetch(l->base + off);
+            return; /* the key is compared by ps_bi_lookup_finish */
+        }
+    }
+    l->rc = MDB_NOTFOUND;
+}
+
+void ps_bi_lookup_finish(ps_bi_lookup *l)
+{
+    if (l->rc != PENDING)
+        return;
+    /* the slot holds the hash: the key is compared there (another key of the same hash,
+     * never met in practice, sends the search on to the next slots) */
+    l->rc = find_in_slots(l->view->bi, l->base, l->size, l->n_slots, l->slot, l->n_slots, l->key,
+                          l->klen, l->hash, &l->items);
+}
+
+void ps_bi_view_get_many(ps_bi_lookup *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ps_bi_lookup_start(&l[i]);
+    for (size_t i = 0; i < n; i++)
+        ps_bi_lookup_probe(&l[i]);
+    for (size_t i = 0; i < n; i++)
+        ps_bi_lookup_finish(&l[i]);
 }
 
 void ps_bi_view_prefetch(const ps_bi_view *view, uint64_t hash)

@@ -63,6 +63,29 @@ typedef struct ps_bi_view {
 
 /* ps_bi_get through a view. */
 int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash, ps_bi_items *out);
+
+/* One lookup of a batch: several keys are looked up in steps, each step taken for all of them
+ * before the next, so that their cache misses overlap instead of following one another —
+ * start (the bucket found, the key's first slot asked for), probe (the slot of its hash found,
+ * its record asked for), finish (the key compared, the items set). Set view, key, klen and
+ * hash; then rc is 0 (found: items), MDB_NOTFOUND, or an LMDB code. The key must stay valid
+ * until finish. */
+typedef struct ps_bi_lookup {
+    ps_bi_view *view;
+    const void *key;
+    size_t klen;
+    uint64_t hash;
+    int rc;
+    ps_bi_items items;
+    /* where the search stands */
+    const unsigned char *base;
+    uint32_t size, n_slots, slot;
+} ps_bi_lookup;
+void ps_bi_lookup_start(ps_bi_lookup *l);
+void ps_bi_lookup_probe(ps_bi_lookup *l);
+void ps_bi_lookup_finish(ps_bi_lookup *l);
+/* The three steps over n lookups. */
+void ps_bi_view_get_many(ps_bi_lookup *l, size_t n);
 /* Asks the CPU to start loading the slot a lookup of hash will read (when the view knows its
  * bucket): several lookups prefetched first wait for memory together, not one after another. */
 void ps_bi_view_prefetch(const ps_bi_view *view, uint64_t hash);

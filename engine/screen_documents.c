@@ -126,10 +126,13 @@ int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scra
         const ps_document *d = &t->documents[i];
         if (!d->number.len || d->number.len > 64)
             continue;
-        char key[65];
+        char key[65], cf_key[65];
         size_t klen = ps_docnum_canonical(d->number.ptr, d->number.len, key);
         if (!klen)
             continue;
+        size_t cf_len = ps_docnum_confusable(d->number.ptr, d->number.len, cf_key);
+        ps_snapshot_docs_prefetch(snap, false, key, klen); /* both on their way together */
+        ps_snapshot_docs_prefetch(snap, true, cf_key, cf_len);
         const char *issuer = ps_country_alpha3(d->issuer.ptr, d->issuer.len);
         if (counts)
             counts->documents++;
@@ -137,10 +140,9 @@ int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scra
         int rc = lookup(snap, t, i, key, klen, BY_NUMBER, issuer, scratch, fn, ctx, &found);
         if (rc == PS_STORE_OK)
             rc = lookup(snap, t, i, key, klen, BY_PATTERN, issuer, scratch, fn, ctx, &by_pattern);
-        if (rc == PS_STORE_OK && !found) { /* the confusable key only when nothing else */
-            klen = ps_docnum_confusable(d->number.ptr, d->number.len, key);
-            rc = lookup(snap, t, i, key, klen, BY_CONFUSABLE, issuer, scratch, fn, ctx, &found);
-        }
+        if (rc == PS_STORE_OK && !found) /* the confusable key only when nothing else */
+            rc = lookup(snap, t, i, cf_key, cf_len, BY_CONFUSABLE, issuer, scratch, fn, ctx,
+                        &found);
         if (rc != PS_STORE_OK)
             return rc;
         if (counts)

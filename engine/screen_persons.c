@@ -476,6 +476,7 @@ typedef struct gather {
     bool mark_other;  /* the key reaches the reference's other token too */
     uint8_t strength; /* what a reference under the key being read is worth */
     int year;         /* the traveller's birth year when the birth-year rule applies, else 0 */
+    uint32_t refs;    /* references read */
 } gather;
 
 /* The birth-year rule: a name whose entry has one birth date two years or more from the
@@ -493,6 +494,7 @@ static uint16_t token_bit(uint8_t token)
 static bool add_ref(void *ctx, const ps_name_ref *ref)
 {
     gather *g = ctx;
+    g->refs++;
     uint8_t form = ref->form & 1;
     uint16_t reached = token_bit(ref->token);
     if (g->mark_other && ref->other != PS_NAME_REF_NONE)
@@ -570,6 +572,7 @@ typedef struct plan {
     ps_buf *rec;
     bool rec_lost; /* something did not fit the plan: the recording is not the whole truth */
     int error;     /* a store error met while planning */
+    uint32_t fresh, replayed; /* tokens planned afresh and from the memo */
 } plan;
 
 static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bool common, bool own)
@@ -621,20 +624,20 @@ static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen,
     k->refs = refs;
 }
 
-/* Plans one key under the traveller bits given, unless it has no references or more than
- * cap. */
-static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size_t cap,
-                     bool mark_other)
+/* Looks up n keys together (their memory waits overlap); a store error is kept in the plan. */
+static void lookup_keys(plan *pl, ps_name_lookup *l, size_t n)
 {
-    if (!klen)
-        return;
-    ps_name_postings refs;
-    int rc = ps_snapshot_name_postings(pl->snap, key, klen, &refs);
-    if (rc != PS_STORE_OK) {
+    int rc = ps_snapshot_name_lookup(pl->snap, l, n);
+    if (rc != PS_STORE_OK)
         pl->error = rc;
-        return;
-    }
-    if (!refs.count || refs.count > cap)
+}
+
+/* Plans a key looked up (refs) under the traveller bits given, unless it has no references
+ * or more than cap. */
+static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, ps_name_postings refs,
+                     size_t cap, bool mark_other)
+{
+    if (!klen || !refs.count || refs.count > cap)
         return;
     if (pl->rec) {
         ps_buf_putc(pl->rec, 'K');
@@ -645,8 +648,8 @@ static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, size
     add_planned(pl, bits, key, klen, refs, mark_other);
 }
 
-/* Keys to plan, held back until a batch of them is gathered: their lookups are prefetched as
- * they come, so the batch's cache misses overlap instead of following one another. */
+/* Keys to plan, held back until a batch of them is gathered: looked up together, the batch's
+ * cache misses overlap instead of following one another. */
 #define KEY_BATCH 64
 typedef struct key_batch {
     struct {
@@ -660,9 +663,13 @@ typedef struct key_batch {
 
 static void batch_flush(plan *pl, key_batch *kb)
 {
+    ps_name_lookup l[KEY_BATCH];
     for (uint32_t i = 0; i < kb->n; i++)
-        plan_key(pl, kb->items[i].bits, kb->items[i].key, kb->items[i].len, kb->items[i].cap,
-                 kb->items[i].mark_other);
+        l[i] = (ps_name_lookup){.key = kb->items[i].key, .key_len = kb->items[i].len};
+    lookup_keys(pl, l, kb->n);
+    for (uint32_t i = 0; i < kb->n; i++)
+        plan_key(pl, kb->items[i].bits, kb->items[i].key, kb->items[i].len, l[i].refs,
+                 kb->items[i].cap, kb->items[i].mark_other);
     kb->n = 0;
 }
 
@@ -673,7 +680,6 @@ static void batch_key(plan *pl, key_batch *kb, uint32_t bits, const char *key, s
         return;
     if (kb->n == KEY_BATCH)
         batch_flush(pl, kb);
-    ps_snapshot_name_prefetch(pl->snap, key, klen);
     memcpy(kb->items[kb->n].key, key, klen);
     kb->items[kb->n].len = (uint8_t)klen;
     kb->items[kb->n].bits = bits;
@@ -737,7 +743,7 @@ typedef struct neighbours {
     struct {
         const char *text; /* in the vocabulary (valid as long as the snapshot) */
         uint8_t len;
-    } near[64]; /* the ones close enough, their 'T' keys prefetched; planned afterwards */
+    } near[64]; /* the ones close enough, planned afterwards by their 'T' keys */
     uint32_t n_near;
 } neighbours;
 
@@ -764,52 +770,23 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
         if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR)
             return true;
     }
-    char key[PS_NAME_KEY_MAX];
-    ps_snapshot_name_prefetch(nb->pl->snap, key, ps_name_key('T', v, vlen, key));
     nb->near[nb->n_near].text = v;
     nb->near[nb->n_near].len = (uint8_t)vlen;
     nb->n_near++; /* at most one per seen token: never more than 64 */
     return true;
 }
 
-/* Plans the neighbours near_token kept, by their 'T' keys (a common one only as an
- * alternative, for pair keys). */
-static void plan_near(neighbours *nb)
+/* Plans the neighbours near_token kept by their 'T' keys, looked up (l, keys) — a common one
+ * only as an alternative, for pair keys. */
+static void plan_near(const neighbours *nb, const ps_name_lookup *l, char (*keys)[PS_NAME_KEY_MAX])
 {
     plan *pl = nb->pl;
     for (uint32_t i = 0; i < nb->n_near; i++) {
-        const char *v = nb->near[i].text;
-        size_t vlen = nb->near[i].len;
-        char key[PS_NAME_KEY_MAX];
-        size_t klen = ps_name_key('T', v, vlen, key);
-        bool common = klen && ps_snapshot_name_count(pl->snap, key, klen) > NEIGHBOUR_CAP;
-        add_alternative(pl, v, vlen, nb->bit, common, false);
+        bool common = l[i].refs.count > NEIGHBOUR_CAP;
+        add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, common, false);
         if (!common)
-            plan_key(pl, 1u << nb->bit, key, klen, NEIGHBOUR_CAP, false);
+            plan_key(pl, 1u << nb->bit, keys[i], l[i].key_len, l[i].refs, NEIGHBOUR_CAP, false);
     }
-}
-
-static int plan_token_fresh(plan *pl, uint8_t bit, const char *p, size_t len)
-{
-    static const char kinds[] = PS_NAME_TOKEN_KINDS;
-    char keys[sizeof kinds - 1][PS_NAME_KEY_MAX];
-    size_t klens[sizeof kinds - 1];
-    for (size_t j = 0; j + 1 < sizeof kinds; j++) { /* their slots on their way together */
-        klens[j] = ps_name_key(kinds[j], p, len, keys[j]);
-        ps_snapshot_name_prefetch(pl->snap, keys[j], klens[j]);
-    }
-    for (size_t j = 0; j + 1 < sizeof kinds; j++)
-        plan_key(pl, 1u << bit, keys[j], klens[j], CANDIDATE_CAP, false);
-    char tkey[PS_NAME_KEY_MAX];
-    size_t tlen = ps_name_key('T', p, len, tkey);
-    add_alternative(pl, p, len, bit,
-                    tlen && ps_snapshot_name_count(pl->snap, tkey, tlen) > CANDIDATE_CAP, true);
-    neighbours nb = {.pl = pl, .bit = bit, .tok = p, .len = len};
-    keys_of(p, len, &nb.keys);
-    int rc = ps_snapshot_name_neighbours(pl->snap, p, len, near_token, &nb);
-    if (rc == PS_STORE_OK)
-        plan_near(&nb);
-    return rc;
 }
 
 /* Replays a recording of plan_token_fresh for the token (plan.rec); false when it does not
@@ -836,39 +813,6 @@ static bool plan_token_replay(plan *pl, uint8_t bit, const unsigned char *r, siz
         }
     }
     return true;
-}
-
-/* Plans a traveller token: its own keys (PS_NAME_TOKEN_KINDS), then the listed tokens one
- * deletion away (a misspelling of a listed name, or the listed name misspelled). What a token
- * plans depends only on the token and the lists: it is remembered with the snapshot (memo
- * blob: u8 length, the token, then the recording) and replayed when the token comes again. */
-static int plan_token(plan *pl, uint8_t bit, const char *p, size_t len)
-{
-    ps_screen_memo *memo = ps_screen_memo_of(pl->snap);
-    uint64_t h = XXH3_64bits(p, len);
-    size_t blen = 0;
-    const unsigned char *blob = memo ? ps_screen_memo_find(memo, h, &blen) : NULL;
-    if (blob && blen > len && blob[0] == len && memcmp(blob + 1, p, len) == 0) {
-        uint32_t n = pl->n, n_alt = pl->n_alt;
-        if (plan_token_replay(pl, bit, blob + 1 + len, blen - 1 - len))
-            return PS_STORE_OK;
-        pl->n = n; /* a blob that does not parse: forget what it added, plan afresh */
-        pl->n_alt = n_alt;
-    }
-    if (!memo || len > 255)
-        return plan_token_fresh(pl, bit, p, len);
-    ps_buf rec;
-    ps_buf_init(&rec);
-    ps_buf_putc(&rec, (char)len);
-    ps_buf_append(&rec, p, len);
-    pl->rec = &rec;
-    pl->rec_lost = false;
-    int rc = plan_token_fresh(pl, bit, p, len);
-    pl->rec = NULL;
-    if (rc == PS_STORE_OK && !pl->rec_lost && !pl->error)
-        ps_screen_memo_put(memo, h, rec.data, rec.len);
-    ps_buf_free(&rec);
-    return rc;
 }
 
 /* Length of a particle a token begins with (ALRASHID: 2, ABDALLAH: 3, VANDERBERG: 6), when
@@ -988,6 +932,151 @@ static bool seen_before(const query *q, uint32_t a)
     return false;
 }
 
+/* A token planned afresh: its keys, its vocabulary lookups, its neighbours, its recording. */
+typedef struct fresh_token {
+    const char *p;
+    uint8_t len, bit;
+    uint64_t hash;   /* its memo key */
+    bool recording;  /* rec is kept for the memo */
+    bool lost;       /* something it planned did not fit: the recording is not the whole truth */
+    ps_buf rec;
+    uint32_t first;  /* its own keys' lookups, then its deletions', from here */
+    uint32_t n_dels;
+    char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
+    char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
+    uint8_t del_lens[PS_NAME_DELETIONS_MAX];
+    neighbours nb;
+    uint32_t first_near; /* its neighbours' 'T' lookups from here */
+} fresh_token;
+
+/* Plans the traveller's tokens: each one's own keys (PS_NAME_TOKEN_KINDS), then the listed
+ * tokens one deletion away (a misspelling of a listed name, or the listed name misspelled).
+ * What a token plans depends only on the token and the lists: it is remembered with the
+ * snapshot (memo blob: u8 length, the token, then the recording) and replayed when the token
+ * comes again. The tokens not remembered are planned together, each step for all of them: one
+ * batch of lookups for their keys and vocabulary, one for their neighbours. */
+static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
+{
+    static const char kinds[] = PS_NAME_TOKEN_KINDS;
+    enum { N_KINDS = sizeof kinds - 1 };
+    ps_screen_memo *memo = ps_screen_memo_of(pl->snap);
+    fresh_token *fresh = NULL;
+    uint32_t n_fresh = 0;
+    for (uint32_t a = 0; a < q->n; a++) {
+        const qtok *x = &q->items[a];
+        if (x->initial || seen_before(q, a))
+            continue;
+        uint64_t h = XXH3_64bits(x->text, x->len);
+        size_t blen = 0;
+        const unsigned char *blob = memo ? ps_screen_memo_find(memo, h, &blen) : NULL;
+        if (blob && blen > x->len && blob[0] == x->len && memcmp(blob + 1, x->text, x->len) == 0) {
+            uint32_t n = pl->n, n_alt = pl->n_alt;
+            if (plan_token_replay(pl, x->bit, blob + 1 + x->len, blen - 1 - x->len)) {
+                pl->replayed++;
+                continue;
+            }
+            pl->n = n; /* a blob that does not parse: forget what it added, plan afresh */
+            pl->n_alt = n_alt;
+        }
+        if (!fresh)
+            fresh = ps_arena_alloc(scratch, q->n * sizeof *fresh);
+        fresh_token *f = &fresh[n_fresh++];
+        f->p = x->text;
+        f->len = x->len;
+        f->bit = x->bit;
+        f->hash = h;
+        f->recording = memo != NULL;
+        f->lost = false;
+        pl->fresh++;
+    }
+    if (!n_fresh)
+        return PS_STORE_OK;
+
+    /* Step 1: every fresh token's own keys and vocabulary deletions, looked up together. A
+     * token one letter shorter than the shortest in the vocabulary still meets the deletions
+     * of those (JOH: JOHN). */
+    uint32_t n_lookups = 0;
+    for (uint32_t i = 0; i < n_fresh; i++) {
+        fresh[i].n_dels = (uint32_t)ps_name_deletions(fresh[i].p, fresh[i].len,
+                                                      PS_VOCAB_MIN_LEN - 1, fresh[i].dels,
+                                                      fresh[i].del_lens);
+        n_lookups += N_KINDS + fresh[i].n_dels;
+    }
+    ps_name_lookup *l = ps_arena_alloc(scratch, (n_lookups + 64 * (size_t)n_fresh) * sizeof *l);
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < n_fresh; i++) {
+        fresh_token *f = &fresh[i];
+        f->first = at;
+        for (size_t j = 0; j < N_KINDS; j++)
+            l[at++] = (ps_name_lookup){.key = f->keys[j],
+                                       .key_len = ps_name_key(kinds[j], f->p, f->len, f->keys[j])};
+        for (uint32_t j = 0; j < f->n_dels; j++)
+            l[at++] = (ps_name_lookup){
+                .key = f->dels[j], .key_len = f->del_lens[j], .vocabulary = true};
+    }
+    lookup_keys(pl, l, at);
+    if (pl->error)
+        return pl->error;
+
+    /* Step 2: each token's own keys planned, its neighbours found in the vocabulary. */
+    for (uint32_t i = 0; i < n_fresh; i++) {
+        fresh_token *f = &fresh[i];
+        if (f->recording) {
+            ps_buf_init(&f->rec);
+            ps_buf_putc(&f->rec, (char)f->len);
+            ps_buf_append(&f->rec, f->p, f->len);
+        }
+        pl->rec = f->recording ? &f->rec : NULL;
+        pl->rec_lost = false;
+        const ps_name_lookup *own = &l[f->first];
+        for (size_t j = 0; j < N_KINDS; j++)
+            plan_key(pl, 1u << f->bit, f->keys[j], own[j].key_len, own[j].refs, CANDIDATE_CAP,
+                     false);
+        add_alternative(pl, f->p, f->len, f->bit, own[0].refs.count > CANDIDATE_CAP,
+                        true); /* kinds[0]: 'T' */
+        f->nb = (neighbours){.pl = pl, .bit = f->bit, .tok = f->p, .len = f->len};
+        keys_of(f->p, f->len, &f->nb.keys);
+        bool more = true;
+        for (uint32_t j = 0; j < f->n_dels && more; j++) {
+            ps_name_lookup *d = &l[f->first + N_KINDS + j];
+            const char *v;
+            size_t vlen;
+            while (more && ps_name_vocab_next(d, &v, &vlen))
+                more = near_token(&f->nb, v, vlen);
+        }
+        f->lost = pl->rec_lost;
+    }
+
+    /* Step 3: the neighbours' 'T' keys, looked up together, then planned. */
+    char(*near_keys)[PS_NAME_KEY_MAX] = ps_arena_alloc(scratch, 64 * (size_t)n_fresh * PS_NAME_KEY_MAX);
+    uint32_t n_near = 0;
+    for (uint32_t i = 0; i < n_fresh; i++) {
+        fresh_token *f = &fresh[i];
+        f->first_near = n_near;
+        for (uint32_t j = 0; j < f->nb.n_near; j++, n_near++)
+            l[n_near] = (ps_name_lookup){
+                .key = near_keys[n_near],
+                .key_len = ps_name_key('T', f->nb.near[j].text, f->nb.near[j].len,
+                                       near_keys[n_near])};
+    }
+    lookup_keys(pl, l, n_near);
+    if (pl->error)
+        return pl->error;
+    for (uint32_t i = 0; i < n_fresh; i++) {
+        fresh_token *f = &fresh[i];
+        pl->rec = f->recording ? &f->rec : NULL;
+        pl->rec_lost = f->lost;
+        plan_near(&f->nb, &l[f->first_near], &near_keys[f->first_near]);
+        if (f->recording) {
+            if (!pl->rec_lost)
+                ps_screen_memo_put(memo, f->hash, f->rec.data, f->rec.len);
+            ps_buf_free(&f->rec);
+        }
+    }
+    pl->rec = NULL;
+    return PS_STORE_OK;
+}
+
 /* ---- the traveller ---- */
 
 typedef struct traveller_name {
@@ -1105,14 +1194,9 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     plan pl = {.snap = snap,
                .keys = ps_arena_alloc(scratch, MAX_PLANNED * sizeof *pl.keys),
                .slots = ps_arena_calloc(scratch, PLANNED_SLOTS * sizeof *pl.slots)};
-    for (uint32_t a = 0; a < q.n; a++) {
-        const qtok *x = &q.items[a];
-        if (x->initial || seen_before(&q, a))
-            continue;
-        int rc = plan_token(&pl, x->bit, x->text, x->len);
-        if (rc != PS_STORE_OK)
-            return rc;
-    }
+    int rc = plan_tokens(&pl, &q, scratch);
+    if (rc != PS_STORE_OK)
+        return rc;
     /* every two tokens of one reading, and a token with another's initial */
     key_batch *kb = ps_arena_alloc(scratch, sizeof *kb);
     kb->n = 0;
@@ -1161,7 +1245,14 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         }
     }
     batch_flush(&pl, kb);
-    int rc = expand_plan(&pl, &g);
+    rc = expand_plan(&pl, &g);
+    if (counts) {
+        counts->tokens_fresh += pl.fresh;
+        counts->tokens_replayed += pl.replayed;
+        counts->keys += pl.n;
+        counts->refs += g.refs;
+        counts->candidates += g.n;
+    }
     if (rc != PS_STORE_OK)
         return rc;
     if (!g.n)
@@ -1194,6 +1285,8 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     }
     qsort(g.items, g.n, sizeof *g.items, cmp_promise);
     uint32_t n_scored = g.n < MAX_SCORED ? g.n : MAX_SCORED;
+    if (counts)
+        counts->scored += n_scored;
 
     weight_cache *wc = ps_arena_alloc(scratch, sizeof *wc);
     wc->n = 0;

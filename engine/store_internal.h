@@ -50,6 +50,8 @@ struct ps_snapshot {
      * each holding its key (compared, so a crafted name cannot alias another's slot);
      * allocated on first use. */
     struct ps_postings_slot *postings_cache;
+    struct ps_name_lookup_state *lookups; /* ps_snapshot_name_lookup's scratch */
+    size_t lookups_cap;
     /* The pattern databases (store_patterns.c), each loaded on first use. */
     ps_pattern_set pattern_sets[2]; /* PS_PATTERN_DOCUMENTS, PS_PATTERN_NAMES */
 };

@@ -78,13 +78,10 @@ int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out
     return rc;
 }
 
-/* The deletion neighbourhood of a token: itself, then each distinct single-letter deletion;
- * returns how many were written (0 for a token too short or too long). */
-#define VOCAB_MAX_LEN 48
-static size_t deletion_variants(const char *tok, size_t len, size_t min_len,
-                                char out[][VOCAB_MAX_LEN], uint8_t *lens)
+size_t ps_name_deletions(const char *tok, size_t len, size_t min_len,
+                         char out[][PS_NAME_DELETION_LEN], uint8_t *lens)
 {
-    if (len < min_len || len > VOCAB_MAX_LEN)
+    if (len < min_len || len > PS_NAME_DELETION_LEN)
         return 0;
     memcpy(out[0], tok, len);
     lens[0] = (uint8_t)len;
@@ -102,9 +99,9 @@ static size_t deletion_variants(const char *tok, size_t len, size_t min_len,
 /* Queues adding or removing tok's neighbourhood in name_vocab. */
 static void vocab_queue(ps_name_queue *q, const ps_store *s, const char *tok, size_t len, bool add)
 {
-    char var[VOCAB_MAX_LEN + 1][VOCAB_MAX_LEN];
-    uint8_t lens[VOCAB_MAX_LEN + 1];
-    size_t n = deletion_variants(tok, len, PS_VOCAB_MIN_LEN, var, lens);
+    char var[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
+    uint8_t lens[PS_NAME_DELETIONS_MAX];
+    size_t n = ps_name_deletions(tok, len, PS_VOCAB_MIN_LEN, var, lens);
     for (size_t i = 0; i < n; i++)
         ps_bi_queue_op(&q->vocab, &s->vocab_index, var[i], lens[i], tok, len, add);
 }
@@ -258,36 +255,106 @@ uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
                               ps_name_postings *out)
 {
-    out->data = NULL;
-    out->count = 0;
-    if (!key_len || key_len > PS_BI_MAX_KEY)
-        return PS_STORE_OK;
-    uint64_t hash = ps_bi_hash(key, key_len);
+    ps_name_lookup l = {.key = key, .key_len = key_len};
+    int rc = ps_snapshot_name_lookup(snap, &l, 1);
+    *out = l.refs;
+    return rc;
+}
+
+/* What a batch lookup keeps per key (the snapshot's scratch). */
+struct ps_name_lookup_state {
+    ps_bi_lookup bl;
+    struct ps_postings_slot *slot; /* the key's slot in the postings cache, if it has one */
+    bool done;
+};
+
+static struct ps_postings_slot *cache_slot(ps_snapshot *snap, const ps_name_lookup *l,
+                                           uint64_t hash)
+{
+    if (l->vocabulary || !snap->postings_cache || l->key_len > sizeof snap->postings_cache->key)
+        return NULL;
+    return &snap->postings_cache[hash & (PS_POSTINGS_CACHE - 1)];
+}
+
+int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
+{
     if (!snap->postings_cache)
         snap->postings_cache = calloc(PS_POSTINGS_CACHE, sizeof *snap->postings_cache);
-    struct ps_postings_slot *slot = snap->postings_cache && key_len <= sizeof slot->key
-                                        ? &snap->postings_cache[hash & (PS_POSTINGS_CACHE - 1)]
-                                        : NULL;
-    if (slot && slot->len == key_len && memcmp(slot->key, key, key_len) == 0) {
-        out->data = slot->data;
-        out->count = slot->count;
-        return PS_STORE_OK;
+    if (n > snap->lookups_cap) {
+        struct ps_name_lookup_state *grown = realloc(snap->lookups, n * sizeof *grown);
+        if (!grown)
+            return PS_STORE_IO;
+        snap->lookups = grown;
+        snap->lookups_cap = n;
     }
-    ps_bi_items it;
-    int rc = ps_bi_view_get(&snap->names_view, key, key_len, hash, &it);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return PS_STORE_IO;
-    if (rc == 0) {
-        out->data = it.p;
-        out->count = it.count;
+    struct ps_name_lookup_state *st = snap->lookups;
+    for (size_t i = 0; i < n; i++) { /* hashed, their cache slots asked for */
+        l[i].refs.data = NULL;
+        l[i].refs.count = 0;
+        l[i].bytes = 0;
+        st[i].done = !l[i].key_len || l[i].key_len > PS_BI_MAX_KEY;
+        if (st[i].done)
+            continue;
+        st[i].bl.hash = ps_bi_hash(l[i].key, l[i].key_len);
+        st[i].slot = cache_slot(snap, &l[i], st[i].bl.hash);
+        if (st[i].slot)
+            __builtin_prefetch(st[i].slot);
     }
-    if (slot) { /* the slot's previous key, if any, is forgotten */
-        slot->len = (uint8_t)key_len;
-        memcpy(slot->key, key, key_len);
-        slot->data = out->data;
-        slot->count = out->count;
+    for (size_t i = 0; i < n; i++) { /* remembered, or their first slots asked for */
+        if (st[i].done)
+            continue;
+        const struct ps_postings_slot *c = st[i].slot;
+        if (c && c->len == l[i].key_len && memcmp(c->key, l[i].key, l[i].key_len) == 0) {
+            l[i].refs.data = c->data;
+            l[i].refs.count = c->count;
+            st[i].done = true;
+            continue;
+        }
+        st[i].bl.view = l[i].vocabulary ? &snap->vocab_view : &snap->names_view;
+        st[i].bl.key = l[i].key;
+        st[i].bl.klen = l[i].key_len;
+        ps_bi_lookup_start(&st[i].bl);
     }
-    return PS_STORE_OK;
+    for (size_t i = 0; i < n; i++)
+        if (!st[i].done)
+            ps_bi_lookup_probe(&st[i].bl);
+    int result = PS_STORE_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (st[i].done)
+            continue;
+        ps_bi_lookup_finish(&st[i].bl);
+        int rc = st[i].bl.rc;
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            result = PS_STORE_IO;
+            continue;
+        }
+        if (rc == 0) {
+            l[i].refs.data = st[i].bl.items.p;
+            l[i].refs.count = st[i].bl.items.count;
+            l[i].bytes = st[i].bl.items.bytes;
+        }
+        struct ps_postings_slot *c = st[i].slot;
+        if (c) { /* the slot's previous key, if any, is forgotten */
+            c->len = (uint8_t)l[i].key_len;
+            memcpy(c->key, l[i].key, l[i].key_len);
+            c->data = l[i].refs.data;
+            c->count = l[i].refs.count;
+        }
+    }
+    return result;
+}
+
+bool ps_name_vocab_next(ps_name_lookup *l, const char **tok, size_t *len)
+{
+    ps_bi_items it = {.p = l->refs.data, .bytes = l->bytes, .count = l->refs.count};
+    const unsigned char *item;
+    if (!ps_bi_next_var(&it, &item, len))
+        return false;
+    *tok = (const char *)item;
+    l->refs.data = it.p;
+    l->bytes = it.bytes;
+    l->refs.count = it.count;
+    return true;
 }
 
 void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len)
@@ -309,29 +376,22 @@ size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len
 int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
                                 bool (*fn)(void *ctx, const char *tok, size_t len), void *ctx)
 {
-    char var[VOCAB_MAX_LEN + 1][VOCAB_MAX_LEN];
-    uint8_t lens[VOCAB_MAX_LEN + 1];
+    char var[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
+    uint8_t lens[PS_NAME_DELETIONS_MAX];
     /* A token one letter shorter than the shortest in the vocabulary still meets the
      * deletions of those (JOH: JOHN) */
-    size_t n = deletion_variants(tok, len, PS_VOCAB_MIN_LEN - 1, var, lens);
-    if (!n)
-        return PS_STORE_OK;
-    uint64_t hashes[VOCAB_MAX_LEN + 1];
-    for (size_t i = 0; i < n; i++) { /* all the slots on their way at once */
-        hashes[i] = ps_bi_hash(var[i], lens[i]);
-        ps_bi_view_prefetch(&snap->vocab_view, hashes[i]);
-    }
+    size_t n = ps_name_deletions(tok, len, PS_VOCAB_MIN_LEN - 1, var, lens);
+    ps_name_lookup l[PS_NAME_DELETIONS_MAX];
+    for (size_t i = 0; i < n; i++)
+        l[i] = (ps_name_lookup){.key = var[i], .key_len = lens[i], .vocabulary = true};
+    int rc = ps_snapshot_name_lookup(snap, l, n);
+    if (rc != PS_STORE_OK)
+        return rc;
     for (size_t i = 0; i < n; i++) {
-        ps_bi_items it;
-        int rc = ps_bi_view_get(&snap->vocab_view, var[i], lens[i], hashes[i], &it);
-        if (rc == MDB_NOTFOUND)
-            continue;
-        if (rc != 0)
-            return PS_STORE_IO;
-        const unsigned char *v;
+        const char *v;
         size_t vlen;
-        while (ps_bi_next_var(&it, &v, &vlen))
-            if (!fn(ctx, (const char *)v, vlen))
+        while (ps_name_vocab_next(&l[i], &v, &vlen))
+            if (!fn(ctx, v, vlen))
                 return PS_STORE_OK;
     }
     return PS_STORE_OK;

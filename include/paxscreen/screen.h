@@ -18,6 +18,9 @@ typedef struct ps_screen_counts {
     uint64_t travellers;
     uint64_t documents; /* document numbers looked up */
     uint64_t hits;
+    /* the person search's work, for benchmarks: name tokens planned afresh and replayed from
+     * the snapshot's memo, keys read, references read, candidates gathered and scored */
+    uint64_t tokens_fresh, tokens_replayed, keys, refs, candidates, scored;
 } ps_screen_counts;
 
 /* Screens t; calls fn once per hit (the hit and what it points to live until fn returns).

@@ -115,6 +115,9 @@ int ps_snapshot_name_patterns(ps_snapshot *snap, const char *name, size_t len,
 
 /* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
  * entry number order. Returns PS_STORE_OK whether or not the key was there. */
+/* Starts loading what ps_snapshot_docs of key will read first (a hint: a document's two keys
+ * asked for together wait for memory together). */
+void ps_snapshot_docs_prefetch(ps_snapshot *snap, bool confusable, const char *key, size_t key_len);
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
 
@@ -152,6 +155,29 @@ int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len
 /* Starts loading what a lookup of key will read (a hint: several keys prefetched before they
  * are looked up wait for memory together). */
 void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len);
+/* One lookup of a batch (ps_snapshot_name_lookup): a key of the name index, or — vocabulary
+ * set — a deletion key of the vocabulary (ps_name_deletions), whose tokens are read with
+ * ps_name_vocab_next. */
+typedef struct ps_name_lookup {
+    const char *key; /* valid during the call */
+    size_t key_len;
+    bool vocabulary;
+    ps_name_postings refs; /* out: the key's references, or the tokens of a vocabulary key */
+    size_t bytes;          /* out, vocabulary: the bytes the tokens may take at most */
+} ps_name_lookup;
+/* Looks up n keys together, in steps each taken for every key before the next, so that their
+ * waits for memory overlap instead of following one another. Name keys are remembered by the
+ * snapshot as ps_snapshot_name_postings remembers them. PS_STORE_OK or PS_STORE_IO. */
+int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n);
+/* Steps through the tokens of a vocabulary lookup: true and the next token, false at the end. */
+bool ps_name_vocab_next(ps_name_lookup *l, const char **tok, size_t *len);
+/* The vocabulary's deletion keys of tok (PS_NAME_DELETIONS_MAX of PS_NAME_DELETION_LEN bytes at
+ * most): tok itself, then each distinct single-letter deletion; none for a token shorter than
+ * min_len or longer than PS_NAME_DELETION_LEN. Returns how many. */
+#define PS_NAME_DELETION_LEN  48
+#define PS_NAME_DELETIONS_MAX (PS_NAME_DELETION_LEN + 1)
+size_t ps_name_deletions(const char *tok, size_t len, size_t min_len,
+                         char out[][PS_NAME_DELETION_LEN], uint8_t *lens);
 /* Reference i (< count) of p. */
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
 /* Its birth_year alone (what screening looks at first). */
