@@ -789,7 +789,7 @@ static void plan_near(const neighbours *nb, const ps_name_lookup *l, char (*keys
     }
 }
 
-/* Replays a recording of plan_token_fresh for the token (plan.rec); false when it does not
+/* Replays a recording of what plan_tokens planned for the token (plan.rec); false when it does not
  * parse (then nothing is trusted). */
 static bool plan_token_replay(plan *pl, uint8_t bit, const unsigned char *r, size_t n)
 {

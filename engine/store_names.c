@@ -357,16 +357,6 @@ bool ps_name_vocab_next(ps_name_lookup *l, const char **tok, size_t *len)
     return true;
 }
 
-void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len)
-{
-    if (!key_len || key_len > PS_BI_MAX_KEY)
-        return;
-    uint64_t hash = ps_bi_hash(key, key_len);
-    if (snap->postings_cache)
-        __builtin_prefetch(&snap->postings_cache[hash & (PS_POSTINGS_CACHE - 1)]);
-    ps_bi_view_prefetch(&snap->names_view, hash);
-}
-
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len)
 {
     ps_name_postings p;

@@ -152,9 +152,6 @@ typedef struct ps_name_postings {
  * when the index cannot be read. */
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
                               ps_name_postings *out);
-/* Starts loading what a lookup of key will read (a hint: several keys prefetched before they
- * are looked up wait for memory together). */
-void ps_snapshot_name_prefetch(ps_snapshot *snap, const char *key, size_t key_len);
 /* One lookup of a batch (ps_snapshot_name_lookup): a key of the name index, or — vocabulary
  * set — a deletion key of the vocabulary (ps_name_deletions), whose tokens are read with
  * ps_name_vocab_next. */
