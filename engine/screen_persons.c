@@ -59,28 +59,40 @@
 
 /* ---- token similarity ---- */
 
-static size_t osa_distance(const char *a, size_t n, const char *b, size_t m)
+/* The optimal string alignment distance (edits and adjacent transpositions) of a and b when
+ * it is at most 2, else 3: only cells within two of the diagonal are computed, and the table
+ * stops as soon as no alignment can come back under 3 (most token pairs are far apart). */
+static unsigned osa_upto2(const char *a, size_t n, const char *b, size_t m)
 {
-    if (n > 40 || m > 40)
-        return 99;
-    size_t d[41][41];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
+    if (n > 40 || m > 40 || (n > m ? n - m : m - n) > 2)
+        return 3;
+    unsigned char d[41][41];
     for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
+        d[0][j] = (unsigned char)(j < 3 ? j : 3);
+    unsigned prev_min = 0;
     for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
+        size_t lo = i > 2 ? i - 2 : 1, hi = i + 2 < m ? i + 2 : m;
+        d[i][0] = (unsigned char)(i < 3 ? i : 3);
+        d[i][lo - 1] = lo > 1 ? 3 : d[i][0];
+        unsigned row_min = d[i][lo - 1];
+        for (size_t j = lo; j <= hi; j++) {
+            unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1u < v)
+                v = d[i - 1][j] + 1u;
+            if (d[i][j - 1] + 1u < v)
+                v = d[i][j - 1] + 1u;
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
+                d[i - 2][j - 2] + 1u < v)
+                v = d[i - 2][j - 2] + 1u;
+            d[i][j] = (unsigned char)(v < 3 ? v : 3);
+            if (d[i][j] < row_min)
+                row_min = d[i][j];
         }
+        if (hi < m)
+            d[i][hi + 1] = 3;
+        if (row_min >= 3 && prev_min >= 2)
+            return 3;
+        prev_min = row_min;
     }
     return d[n][m];
 }
@@ -150,7 +162,7 @@ static double edit_sim(const char *a, size_t n, const char *b, size_t m)
     size_t longest = n > m ? n : m, shortest = n < m ? n : m;
     if (longest - shortest > 2)
         return 0;
-    size_t d = osa_distance(a, n, b, m);
+    unsigned d = osa_upto2(a, n, b, m);
     if (d == 1 && longest >= 4)
         return longest >= 6 ? 0.9 : longest == 5 ? 0.87 : 0.84;
     if (d == 2 && longest >= 7)
@@ -277,22 +289,24 @@ static double run_sim(const ps_nf_token *a, const token_keys *ka, const ps_nf_fo
     return token_sim(a->p, a->len, ka, buf, len, &kb);
 }
 
-static void score_forms(ps_snapshot *snap, weight_cache *wc, const ps_nf_form *tf,
-                        const token_keys *tk, const ps_nf_form *ef, pairing *out)
+/* One form of a name with what scoring needs of each token: its keys and its weight. */
+typedef struct scored_form {
+    const ps_nf_form *f;
+    const token_keys *k;
+    const double *w;
+} scored_form;
+
+static void score_forms(const scored_form *t, const scored_form *e, pairing *out)
 {
+    const ps_nf_form *tf = t->f, *ef = e->f;
+    const token_keys *tk = t->k, *ek = e->k;
+    const double *tw = t->w, *ew = e->w;
     /* sim: token to token; esim: a traveller token to the joined entry run starting at j;
      * tsim: the joined traveller run starting at i to entry token j */
     double sim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS], esim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
     double tsim[PS_NF_MAX_TOKENS][PS_NF_MAX_TOKENS];
     uint8_t espan[PS_NF_MAX_TOKENS] = {0}, tspan[PS_NF_MAX_TOKENS] = {0};
-    double ew[PS_NF_MAX_TOKENS], tw[PS_NF_MAX_TOKENS];
-    token_keys ek[PS_NF_MAX_TOKENS];
-    for (uint8_t j = 0; j < ef->n; j++) {
-        ew[j] = token_weight(snap, wc, ef->tok[j].p, ef->tok[j].len, ef->tok[j].flags);
-        keys_of(ef->tok[j].p, ef->tok[j].len, &ek[j]);
-    }
     for (uint8_t i = 0; i < tf->n; i++) {
-        tw[i] = token_weight(snap, wc, tf->tok[i].p, tf->tok[i].len, tf->tok[i].flags);
         for (uint8_t j = 0; j < ef->n; j++) {
             sim[i][j] = token_sim(tf->tok[i].p, tf->tok[i].len, &tk[i], ef->tok[j].p,
                                   ef->tok[j].len, &ek[j]);
@@ -1083,6 +1097,8 @@ typedef struct traveller_name {
     ps_nf_name name;
     char text[1024];
     token_keys keys[2][PS_NF_MAX_TOKENS]; /* per reading and token */
+    double weights[2][PS_NF_MAX_TOKENS];  /* token_weight, once the first candidate is scored */
+    bool weighed;
 } traveller_name;
 
 static void describe(const ps_nf_form *f, char *out, size_t cap)
@@ -1113,7 +1129,7 @@ static void copy_tokens(char out[32], const ps_nf_form *f, uint8_t from, uint8_t
 }
 
 /* Scores candidate c; fills *hit (person part) and returns the final score, or -1. */
-static double score_candidate(ps_snapshot *snap, weight_cache *wc, const traveller_name *tn,
+static double score_candidate(ps_snapshot *snap, weight_cache *wc, traveller_name *tn,
                               const candidate *c, ps_hit_person *best)
 {
     const unsigned char *block;
@@ -1132,11 +1148,30 @@ static double score_candidate(ps_snapshot *snap, weight_cache *wc, const travell
     }
     if (!found)
         return -1;
+    if (!tn->weighed) {
+        for (uint8_t a = 0; a < tn->name.n_forms; a++)
+            for (uint8_t i = 0; i < tn->name.form[a].n; i++) {
+                const ps_nf_token *t = &tn->name.form[a].tok[i];
+                tn->weights[a][i] = token_weight(snap, wc, t->p, t->len, t->flags);
+            }
+        tn->weighed = true;
+    }
+    /* each entry token's keys and weight once, whichever traveller form it is scored against */
+    token_keys ek[2][PS_NF_MAX_TOKENS];
+    double ew[2][PS_NF_MAX_TOKENS];
+    for (uint8_t b = 0; b < en.n_forms; b++)
+        for (uint8_t j = 0; j < en.form[b].n; j++) {
+            const ps_nf_token *t = &en.form[b].tok[j];
+            ew[b][j] = token_weight(snap, wc, t->p, t->len, t->flags);
+            keys_of(t->p, t->len, &ek[b][j]);
+        }
     double top = 0;
     for (uint8_t a = 0; a < tn->name.n_forms; a++) {
+        scored_form tf = {&tn->name.form[a], tn->keys[a], tn->weights[a]};
         for (uint8_t b = 0; b < en.n_forms; b++) {
+            scored_form ef = {&en.form[b], ek[b], ew[b]};
             pairing pr;
-            score_forms(snap, wc, &tn->name.form[a], tn->keys[a], &en.form[b], &pr);
+            score_forms(&tf, &ef, &pr);
             if (en.type == PS_NAME_WEAK_ALIAS)
                 pr.score *= 0.95;
             if (pr.score <= top)
@@ -1168,6 +1203,7 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     if (!t->surname.len && !t->given_names.len)
         return PS_STORE_OK;
     traveller_name *tn = ps_arena_alloc(scratch, sizeof *tn);
+    tn->weighed = false;
     ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text, sizeof tn->text);
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         for (uint8_t i = 0; i < tn->name.form[f].n; i++)
