@@ -138,15 +138,28 @@ static bool is_vowel(char c)
     return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
 }
 
-/* The consonant reading shared by 'S' and 'V' keys; vowel runs become one 'A' when kept. */
-static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char *out, size_t cap)
+/* The consonant readings of a token, made in one pass: without vowels (skel, for 'S') and with
+ * each vowel run as one A (outline, for 'V'), by the rules of name_keys.h; each holds cap
+ * bytes. */
+typedef struct reading_sink {
+    char *out;
+    size_t o, cap;
+} reading_sink;
+
+static void sink_put(reading_sink *k, char c)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n && o < cap; i++) {
+    if (k->o < k->cap && !(k->o > 0 && k->out[k->o - 1] == c))
+        k->out[k->o++] = c;
+}
+
+static void both_readings(const char *t, size_t n, reading_sink *skel, reading_sink *outline)
+{
+    for (size_t i = 0; i < n && (skel->o < skel->cap || outline->o < outline->cap); i++) {
         char c = t[i];
         char next = i + 1 < n ? t[i + 1] : 0;
-        if (i == 0 && c == 'H' && next == 'S' && n > 2 && cap > 1) {
-            out[o++] = 'K'; /* Wade-Giles HS is pinyin X, read KS (HSU, XU) */
+        if (i == 0 && c == 'H' && next == 'S' && n > 2) {
+            sink_put(skel, 'K');
+            sink_put(outline, 'K'); /* Wade-Giles HS is pinyin X, read KS (HSU, XU) */
             c = 'S';
             i++;
         } else if (c == 'D' && next == 'T') {
@@ -167,10 +180,19 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
             c = 'I';
         } else if (c == 'C' || c == 'Q') {
             c = 'K';
-        } else if (c == 'X' && o + 1 < cap) {
-            if (!(o > 0 && out[o - 1] == 'K'))
-                out[o++] = 'K'; /* ALEXANDER, ALEKSANDR */
-            c = 'S';
+        } else if (c == 'X') { /* KS (ALEXANDER, ALEKSANDR), where two letters still fit */
+            reading_sink *both[2] = {skel, outline};
+            for (int k = 0; k < 2; k++) {
+                reading_sink *r = both[k];
+                if (r->o + 1 < r->cap) {
+                    if (!(r->o > 0 && r->out[r->o - 1] == 'K'))
+                        r->out[r->o++] = 'K';
+                    sink_put(r, 'S');
+                } else {
+                    sink_put(r, 'X');
+                }
+            }
+            continue;
         } else if (c == 'Z') {
             c = 'S';
         } else if (c == 'W') {
@@ -179,31 +201,48 @@ static size_t consonant_reading(const char *t, size_t n, bool keep_vowels, char 
             c = 'V';
         }
         if (is_vowel(c)) {
-            if (!keep_vowels)
-                continue;
-            c = 'A';
-        }
-        if (o > 0 && out[o - 1] == c)
+            sink_put(outline, 'A');
             continue;
-        out[o++] = c;
+        }
+        sink_put(skel, c);
+        sink_put(outline, c);
     }
-    return o;
+}
+
+void ps_name_keys_of(const char *tok, size_t len, ps_name_token_keys *k)
+{
+    k->s_len = k->v_len = k->r_len = 0;
+    if (len == 0 || len >= PS_NAME_KEY_MAX)
+        return;
+    k->s[0] = 'S';
+    k->v[0] = 'V';
+    reading_sink skel = {k->s + 1, 0, PS_NAME_KEY_MAX - 1};
+    reading_sink outline = {k->v + 1, 0, PS_NAME_KEY_MAX - 1};
+    if (len >= 2)
+        both_readings(tok, len, &skel, &outline);
+    if (len >= 3 && skel.o >= 2)
+        k->s_len = (uint8_t)(skel.o + 1);
+    if (len >= 3 && outline.o >= 3)
+        k->v_len = (uint8_t)(outline.o + 1);
+    /* the reading: the skeleton, else the outline, else the token (ps_name_reading) */
+    if (len >= 2 && skel.o >= 2) {
+        memcpy(k->r, skel.out, skel.o);
+        k->r_len = (uint8_t)skel.o;
+    } else if (len >= 2 && outline.o >= 2) {
+        memcpy(k->r, outline.out, outline.o);
+        k->r_len = (uint8_t)outline.o;
+    } else {
+        memcpy(k->r, tok, len);
+        k->r_len = (uint8_t)len;
+    }
 }
 
 size_t ps_name_reading(const char *tok, size_t len, char *out)
 {
-    if (len >= 2 && len < PS_NAME_KEY_MAX) {
-        size_t n = consonant_reading(tok, len, false, out, PS_NAME_KEY_MAX - 1);
-        if (n >= 2)
-            return n;
-        n = consonant_reading(tok, len, true, out, PS_NAME_KEY_MAX - 1);
-        if (n >= 2)
-            return n;
-    }
-    if (len >= PS_NAME_KEY_MAX)
-        return 0;
-    memcpy(out, tok, len);
-    return len;
+    ps_name_token_keys k;
+    ps_name_keys_of(tok, len, &k);
+    memcpy(out, k.r, k.r_len);
+    return k.r_len;
 }
 
 /* What a token contributes to a pair key: its reading. */
@@ -271,12 +310,9 @@ size_t ps_name_key(char kind, const char *tok, size_t len, char *out)
         memcpy(out + 1, kind == 'F' ? tok : tok + len - 4, 4);
         return 5;
     }
-    if (len < 3)
-        return 0;
-    size_t n = consonant_reading(tok, len, kind == 'V', out + 1, PS_NAME_KEY_MAX - 1);
-    if (kind == 'S' && n < 2)
-        return 0;
-    if (kind == 'V' && n < 3)
-        return 0;
-    return n + 1;
+    ps_name_token_keys k;
+    ps_name_keys_of(tok, len, &k);
+    size_t n = kind == 'S' ? k.s_len : kind == 'V' ? k.v_len : 0;
+    memcpy(out, kind == 'S' ? k.s : k.v, n);
+    return n;
 }

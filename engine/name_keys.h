@@ -74,6 +74,13 @@ size_t ps_name_key(char kind, const char *tok, size_t len, char *out);
  * token itself. Returns its length (0 when the token does not fit); out holds PS_NAME_KEY_MAX
  * bytes. */
 size_t ps_name_reading(const char *tok, size_t len, char *out);
+/* A token's 'S' and 'V' keys (ps_name_key; length 0 when it has none) and its reading
+ * (ps_name_reading), made in one pass. */
+typedef struct ps_name_token_keys {
+    char s[PS_NAME_KEY_MAX], v[PS_NAME_KEY_MAX], r[PS_NAME_KEY_MAX];
+    uint8_t s_len, v_len, r_len;
+} ps_name_token_keys;
+void ps_name_keys_of(const char *tok, size_t len, ps_name_token_keys *k);
 
 /* The 'P' key of two tokens (either order); 0 when it does not fit. */
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out);

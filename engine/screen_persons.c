@@ -136,17 +136,13 @@ static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
     return jaro + (double)prefix * 0.1 * (1 - jaro);
 }
 
-/* A token's skeleton and outline keys, computed once per form rather than per pair. */
-typedef struct token_keys {
-    char s[PS_NAME_KEY_MAX], v[PS_NAME_KEY_MAX], r[PS_NAME_KEY_MAX]; /* r: ps_name_reading */
-    uint8_t sl, vl, rl;
-} token_keys;
+/* A token's skeleton and outline keys and its reading, computed once per token rather than
+ * per pair. */
+typedef ps_name_token_keys token_keys;
 
 static void keys_of(const char *p, size_t len, token_keys *k)
 {
-    k->sl = (uint8_t)ps_name_key('S', p, len, k->s);
-    k->vl = (uint8_t)ps_name_key('V', p, len, k->v);
-    k->rl = (uint8_t)ps_name_reading(p, len, k->r);
+    ps_name_keys_of(p, len, k);
 }
 
 static bool key_eq(const char *a, uint8_t al, const char *b, uint8_t bl)
@@ -182,12 +178,12 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
      * CHOU) counts, but a reading with vowels (LI and LE: LA) proves too little in a token of
      * fewer than four letters. */
     bool same_reading =
-        key_eq(ka->r, ka->rl, kb->r, kb->rl) && (!memchr(ka->r, 'A', ka->rl) || (n >= 4 && m >= 4));
+        key_eq(ka->r, ka->r_len, kb->r, kb->r_len) && (!memchr(ka->r, 'A', ka->r_len) || (n >= 4 && m >= 4));
     double sound = 0;
-    if (key_eq(ka->s, ka->sl, kb->s, kb->sl) || key_eq(ka->v, ka->vl, kb->v, kb->vl) ||
+    if (key_eq(ka->s, ka->s_len, kb->s, kb->s_len) || key_eq(ka->v, ka->v_len, kb->v, kb->v_len) ||
         same_reading) {
         double jw = jaro_winkler(a, n, b, m);
-        size_t consonants = ka->sl > 1 ? ka->sl - 1u : 0;
+        size_t consonants = ka->s_len > 1 ? ka->s_len - 1u : 0;
         double s = consonants >= 4 ? 0.9 : consonants == 3 ? 0.87 : 0.84;
         sound = jw >= 0.8 ? s : s - 0.06;
     }
@@ -959,6 +955,7 @@ typedef struct fresh_token {
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
     uint8_t del_lens[PS_NAME_DELETIONS_MAX];
+    token_keys tk;
     neighbours nb;
     uint32_t first_near; /* its neighbours' 'T' lookups from here */
 } fresh_token;
@@ -1021,9 +1018,16 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         f->first = at;
-        for (size_t j = 0; j < N_KINDS; j++)
-            l[at++] = (ps_name_lookup){.key = f->keys[j],
-                                       .key_len = ps_name_key(kinds[j], f->p, f->len, f->keys[j])};
+        keys_of(f->p, f->len, &f->tk);
+        for (size_t j = 0; j < N_KINDS; j++) { /* 'S' and 'V' as keys_of made them */
+            const char *sv = kinds[j] == 'S' ? f->tk.s : kinds[j] == 'V' ? f->tk.v : NULL;
+            size_t klen = kinds[j] == 'S' ? f->tk.s_len : kinds[j] == 'V' ? f->tk.v_len : 0;
+            if (sv)
+                memcpy(f->keys[j], sv, klen);
+            else
+                klen = ps_name_key(kinds[j], f->p, f->len, f->keys[j]);
+            l[at++] = (ps_name_lookup){.key = f->keys[j], .key_len = klen};
+        }
         for (uint32_t j = 0; j < f->n_dels; j++)
             l[at++] = (ps_name_lookup){
                 .key = f->dels[j], .key_len = f->del_lens[j], .vocabulary = true};
@@ -1049,7 +1053,7 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         add_alternative(pl, f->p, f->len, f->bit, own[0].refs.count > CANDIDATE_CAP,
                         true); /* kinds[0]: 'T' */
         f->nb = (neighbours){.pl = pl, .bit = f->bit, .tok = f->p, .len = f->len};
-        keys_of(f->p, f->len, &f->nb.keys);
+        f->nb.keys = f->tk;
         bool more = true;
         for (uint32_t j = 0; j < f->n_dels && more; j++) {
             ps_name_lookup *d = &l[f->first + N_KINDS + j];

@@ -46,12 +46,17 @@ START_TEST(test_keys)
 }
 END_TEST
 
-static char *reading_of(const char *tok)
+static char *reading_of_n(const char *tok, size_t len)
 {
     static char out[PS_NAME_KEY_MAX + 1];
-    size_t n = ps_name_reading(tok, strlen(tok), out);
+    size_t n = ps_name_reading(tok, len, out);
     out[n] = '\0';
     return out;
+}
+
+static char *reading_of(const char *tok)
+{
+    return reading_of_n(tok, strlen(tok));
 }
 
 static char *pair_of(const char *a, const char *b)
@@ -80,6 +85,31 @@ START_TEST(test_readings_and_pairs)
     /* LI and LE share a pair key (LA): the scorer, not the index, tells them apart */
     ck_assert_str_eq(pair_of("LI", "XINDIU"), pair_of("LE", "XINDIU"));
     ck_assert_str_ne(pair_of("LI", "XINDIU"), pair_of("LI", "PETROV"));
+}
+END_TEST
+
+/* ps_name_keys_of: all three at once, as ps_name_key and ps_name_reading give them one by one;
+ * an X becomes KS only while two letters still fit the key. */
+static bool keys_are(const char *tok, const char *s, const char *v, const char *r)
+{
+    ps_name_token_keys k;
+    ps_name_keys_of(tok, strlen(tok), &k);
+    return k.s_len == strlen(s) && memcmp(k.s, s, k.s_len) == 0 && k.v_len == strlen(v) &&
+           memcmp(k.v, v, k.v_len) == 0 && k.r_len == strlen(r) && memcmp(k.r, r, k.r_len) == 0;
+}
+
+START_TEST(test_keys_in_one_pass)
+{
+    ck_assert(keys_are("EXXON", "SKSKSN", "VAKSKSAN", "KSKSN"));
+    ck_assert(keys_are("MOHAMMED", "SMHMD", "VMAHAMAD", "MHMD"));
+    ck_assert(keys_are("ZHOU", "", "", "JA")); /* one consonant: no skeleton, a short outline */
+    ck_assert(keys_are("AH", "", "", "AH"));      /* too short for keys: the token is read */
+    char x[40];
+    memset(x, 'X', sizeof x);
+    ck_assert_str_eq(reading_of_n(x, sizeof x),
+                     "KSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSKSX");
+    ck_assert_str_eq(key_of('S', "SHAW"), "SSH");
+    ck_assert_str_eq(key_of('V', "BOWEN"), "VBAN");
 }
 END_TEST
 
@@ -235,6 +265,7 @@ int main(void)
     TCase *tc = tcase_create("name_index");
     tcase_add_test(tc, test_keys);
     tcase_add_test(tc, test_readings_and_pairs);
+    tcase_add_test(tc, test_keys_in_one_pass);
     tcase_add_test(tc, test_need_mask);
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
