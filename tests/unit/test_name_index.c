@@ -113,6 +113,48 @@ START_TEST(test_keys_in_one_pass)
 }
 END_TEST
 
+/* ps_name_postings_from_year against a scan, over reference lists of many shapes: a group 0 of
+ * any size first, then years spread evenly, bunched, or all one year. */
+START_TEST(test_postings_from_year_matches_scan)
+{
+    enum { REF = 16, MAX = 600 };
+    static unsigned char data[MAX * REF];
+    unsigned seed = 99;
+    for (int it = 0; it < 3000; it++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t n = (seed >> 16) % MAX;
+        seed = seed * 1103515245u + 12345u;
+        uint32_t undated = n ? (seed >> 16) % (n + 1) : 0;
+        seed = seed * 1103515245u + 12345u;
+        unsigned spread = 1 + (seed >> 16) % 90;
+        uint16_t groups[MAX];
+        for (uint32_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            groups[i] = i < undated ? 0 : (uint16_t)(1930 + (seed >> 16) % spread);
+        }
+        for (uint32_t i = 1; i < n; i++) /* sorted, as the index keeps them */
+            for (uint32_t j = i; j > 0 && groups[j - 1] > groups[j]; j--) {
+                uint16_t t = groups[j];
+                groups[j] = groups[j - 1];
+                groups[j - 1] = t;
+            }
+        memset(data, 0, sizeof data);
+        for (uint32_t i = 0; i < n; i++) {
+            data[i * REF] = (unsigned char)(groups[i] >> 8);
+            data[i * REF + 1] = (unsigned char)groups[i];
+        }
+        ps_name_postings p = {data, n};
+        uint16_t years[] = {0, 1, 1929, 1930, 1931, 1960, 1975, 2019, 2020, 2021, 3000};
+        for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+            uint32_t want = 0;
+            while (want < n && groups[want] < years[y])
+                want++;
+            ck_assert_uint_eq(ps_name_postings_from_year(&p, years[y]), want);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_need_mask)
 {
     ps_nf_name n;
@@ -266,6 +308,7 @@ int main(void)
     tcase_add_test(tc, test_keys);
     tcase_add_test(tc, test_readings_and_pairs);
     tcase_add_test(tc, test_keys_in_one_pass);
+    tcase_add_test(tc, test_postings_from_year_matches_scan);
     tcase_add_test(tc, test_need_mask);
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
