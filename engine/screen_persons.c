@@ -59,10 +59,47 @@
 
 /* ---- token similarity ---- */
 
-/* The optimal string alignment distance (edits and adjacent transpositions) of a and b when
- * it is at most 2, else 3: only cells within two of the diagonal are computed, and the table
- * stops as soon as no alignment can come back under 3 (most token pairs are far apart). */
-static unsigned osa_upto2(const char *a, size_t n, const char *b, size_t m)
+/* The optimal string alignment distance (edits and adjacent transpositions) of two tokens, as
+ * far as matching cares: 0, 1, 2, or 3 for anything further. Tokens are upper-case A-Z
+ * (name_normalize.c): for those of up to 64 letters, Hyyro's bit-parallel algorithm (one
+ * pass over b, a's letters as bit masks); anything else takes the table below. */
+static bool letters_only(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 'A' || p[i] > 'Z')
+            return false;
+    return true;
+}
+
+static unsigned osa_bits(const char *a, size_t n, const char *b, size_t m)
+{
+    if (!n)
+        return (unsigned)m;
+    uint64_t peq[26] = {0}; /* per letter: the positions of a that hold it */
+    for (size_t i = 0; i < n; i++)
+        peq[a[i] - 'A'] |= (uint64_t)1 << i;
+    uint64_t vp = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1, vn = 0, d0 = 0, pm_prev = 0;
+    uint64_t last = (uint64_t)1 << (n - 1);
+    unsigned dist = (unsigned)n;
+    for (size_t j = 0; j < m; j++) {
+        uint64_t pm = peq[b[j] - 'A'];
+        uint64_t tr = ((~d0 & pm) << 1) & pm_prev; /* a transposition with the letter before */
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr;
+        uint64_t hp = vn | ~(d0 | vp), hn = d0 & vp;
+        dist += (hp & last) != 0;
+        dist -= (hn & last) != 0;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_prev = pm;
+    }
+    return dist;
+}
+
+/* The same by the table, only cells within two of the diagonal, stopped as soon as no
+ * alignment can come back under 3. */
+static unsigned osa_upto2_table(const char *a, size_t n, const char *b, size_t m)
 {
     if (n > 40 || m > 40 || (n > m ? n - m : m - n) > 2)
         return 3;
@@ -95,6 +132,17 @@ static unsigned osa_upto2(const char *a, size_t n, const char *b, size_t m)
         prev_min = row_min;
     }
     return d[n][m];
+}
+
+static unsigned osa_upto2(const char *a, size_t n, const char *b, size_t m)
+{
+    if ((n > m ? n - m : m - n) > 2)
+        return 3;
+    if (n <= 64 && letters_only(a, n) && letters_only(b, m)) {
+        unsigned d = osa_bits(a, n, b, m);
+        return d < 3 ? d : 3;
+    }
+    return osa_upto2_table(a, n, b, m);
 }
 
 static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
