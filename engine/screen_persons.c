@@ -758,8 +758,8 @@ static int expand_plan(plan *pl, gather *g)
     if (pl->error)
         return pl->error;
     qsort(pl->keys, pl->n, sizeof *pl->keys, cmp_count);
-    for (uint32_t i = 0; i < pl->n; i++) /* every list's first references on their way */
-        __builtin_prefetch(pl->keys[i].refs.data);
+    for (uint32_t i = 0; i < pl->n; i++) /* every list's references on their way */
+        ps_name_postings_prefetch(&pl->keys[i].refs);
     for (uint32_t i = 0; i < pl->n; i++) {
         const planned_key *k = &pl->keys[i];
         char kind = k->key[0];

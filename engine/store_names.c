@@ -227,6 +227,13 @@ void ps_names_queue_free(ps_name_queue *q)
     ps_bi_queue_free(&q->vocab);
 }
 
+void ps_name_postings_prefetch(const ps_name_postings *p)
+{
+    size_t bytes = p->count <= 32 ? (size_t)p->count * PS_NAME_REF_SIZE : 1;
+    for (size_t o = 0; o < bytes; o += 64)
+        __builtin_prefetch(p->data + o);
+}
+
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out)
 {
     unpack_ref(p->data + (size_t)i * PS_NAME_REF_SIZE, out);

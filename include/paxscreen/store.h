@@ -175,6 +175,9 @@ bool ps_name_vocab_next(ps_name_lookup *l, const char **tok, size_t *len);
 #define PS_NAME_DELETIONS_MAX (PS_NAME_DELETION_LEN + 1)
 size_t ps_name_deletions(const char *tok, size_t len, size_t min_len,
                          char out[][PS_NAME_DELETION_LEN], uint8_t *lens);
+/* Starts loading p's references: all of a short list (up to 32), the first of a longer one
+ * (which is searched by year before it is read). */
+void ps_name_postings_prefetch(const ps_name_postings *p);
 /* Reference i (< count) of p. */
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
 /* Its birth_year alone (what screening looks at first). */
