@@ -905,6 +905,8 @@ typedef struct qtok {
     uint8_t bit;  /* which traveller token this stands for */
     uint8_t form; /* which reading it comes from */
     bool initial;
+    bool skeletal;     /* its reading is its skeleton, of three letters or more */
+    bool reading_read; /* ... and its 'S' key is planned whole: see ps_screen_persons */
 } qtok;
 
 typedef struct query {
@@ -936,7 +938,12 @@ static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, 
     memcpy(x->text, a, la);
     memcpy(x->text + la, b, lb);
     x->len = (uint8_t)(la + lb);
-    x->rlen = (uint8_t)ps_name_reading(x->text, x->len, x->reading);
+    ps_name_token_keys k;
+    ps_name_keys_of(x->text, x->len, &k);
+    memcpy(x->reading, k.r, k.r_len);
+    x->rlen = k.r_len;
+    x->skeletal = k.r_len >= 3 && k.s_len == k.r_len + 1 && memcmp(k.s + 1, k.r, k.r_len) == 0;
+    x->reading_read = false;
     x->bit = (uint8_t)bit;
     x->form = form;
     x->initial = initial;
@@ -1143,6 +1150,29 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     return PS_STORE_OK;
 }
 
+/* Sets reading_read for the query tokens it holds for (see ps_screen_persons): their 'S' keys
+ * looked up together (most are remembered by the snapshot from planning). */
+static void mark_readings_read(plan *pl, query *q, ps_arena *scratch)
+{
+    char(*keys)[PS_NAME_KEY_MAX] = ps_arena_alloc(scratch, q->n * (size_t)PS_NAME_KEY_MAX + 1);
+    ps_name_lookup *l = ps_arena_alloc(scratch, q->n * sizeof *l + 1);
+    uint32_t n = 0, which[sizeof q->items / sizeof q->items[0]];
+    for (uint32_t a = 0; a < q->n; a++) {
+        qtok *x = &q->items[a];
+        if (x->initial || !x->skeletal)
+            continue;
+        keys[n][0] = 'S';
+        memcpy(keys[n] + 1, x->reading, x->rlen);
+        l[n] = (ps_name_lookup){.key = keys[n], .key_len = (size_t)x->rlen + 1};
+        which[n++] = a;
+    }
+    lookup_keys(pl, l, n);
+    if (pl->error)
+        return;
+    for (uint32_t i = 0; i < n; i++)
+        q->items[which[i]].reading_read = l[i].refs.count <= CANDIDATE_CAP;
+}
+
 /* ---- the traveller ---- */
 
 typedef struct traveller_name {
@@ -1285,6 +1315,13 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     int rc = plan_tokens(&pl, &q, scratch);
     if (rc != PS_STORE_OK)
         return rc;
+    /* A token whose reading is its skeleton (three letters or more) and whose 'S' key is read
+     * whole (CANDIDATE_CAP references or fewer, or none) has every listed token of its reading
+     * among the candidates already: a pair key of two such tokens, or an initial key of one
+     * with a full token of the traveller's, cannot add a candidate or reach a token the 'S'
+     * keys do not (an entry token of that reading is three letters or more, so it has the
+     * 'S' key). Those keys are not looked up. */
+    mark_readings_read(&pl, &q, scratch);
     /* every two tokens of one reading, and a token with another's initial */
     key_batch *kb = ps_arena_alloc(scratch, sizeof *kb);
     kb->n = 0;
@@ -1298,10 +1335,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
                 continue;
             uint32_t bits = 1u << x->bit | (y->initial ? INITIAL_BIT : 1u << y->bit);
             char key[PS_NAME_KEY_MAX];
-            if (!y->initial && b > a)
+            if (!y->initial && b > a && !(x->reading_read && y->reading_read))
                 batch_key(&pl, kb, bits, key,
                           ps_name_pair_key_of(x->reading, x->rlen, y->reading, y->rlen, key),
                           PAIR_CAP, true);
+            if (!y->initial && x->reading_read)
+                continue;
             size_t ilen = x->len < PS_NAME_KEY_MAX - 3
                               ? ps_name_initial_key_of(x->reading, x->rlen, y->text[0], key)
                               : 0;
