@@ -746,22 +746,43 @@ static void batch_key(plan *pl, key_batch *kb, uint32_t bits, const char *key, s
     kb->n++;
 }
 
-static int cmp_count(const void *a, const void *b)
+/* A planned key's place in reading order: fewest references first, then planning order. */
+typedef struct read_order {
+    uint32_t count;
+    uint32_t index;
+} read_order;
+
+static int cmp_read_order(const void *a, const void *b)
 {
-    uint32_t x = ((const planned_key *)a)->refs.count, y = ((const planned_key *)b)->refs.count;
-    return x < y ? -1 : x > y;
+    const read_order *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Reads every planned key, rarest first, into g. */
-static int expand_plan(plan *pl, gather *g)
+static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
 {
     if (pl->error)
         return pl->error;
-    qsort(pl->keys, pl->n, sizeof *pl->keys, cmp_count);
-    for (uint32_t i = 0; i < pl->n; i++) /* every list's references on their way */
-        ps_name_postings_prefetch(&pl->keys[i].refs);
+    read_order *order = ps_arena_alloc(scratch, (pl->n + 1) * sizeof *order);
     for (uint32_t i = 0; i < pl->n; i++) {
-        const planned_key *k = &pl->keys[i];
+        order[i].count = pl->keys[i].refs.count;
+        order[i].index = i;
+        ps_name_postings_prefetch(&pl->keys[i].refs); /* every list's references on their way */
+    }
+    if (pl->n <= 32) { /* a few: insertion sort */
+        for (uint32_t i = 1; i < pl->n; i++)
+            for (uint32_t j = i; j > 0 && cmp_read_order(&order[j - 1], &order[j]) > 0; j--) {
+                read_order t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+    } else {
+        qsort(order, pl->n, sizeof *order, cmp_read_order);
+    }
+    for (uint32_t o = 0; o < pl->n; o++) {
+        const planned_key *k = &pl->keys[order[o].index];
         char kind = k->key[0];
         g->bit = k->bits;
         g->mark_other = k->mark_other;
@@ -1372,7 +1393,7 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         }
     }
     batch_flush(&pl, kb);
-    rc = expand_plan(&pl, &g);
+    rc = expand_plan(&pl, &g, scratch);
     if (counts) {
         counts->tokens_fresh += pl.fresh;
         counts->tokens_replayed += pl.replayed;
