@@ -1026,8 +1026,9 @@ typedef struct fresh_token {
     bool recording;  /* rec is kept for the memo */
     bool lost;       /* something it planned did not fit: the recording is not the whole truth */
     ps_buf rec;
-    uint32_t first;  /* its own keys' lookups, then its deletions', from here */
-    uint32_t n_dels;
+    uint32_t first;  /* its own keys' lookups from here, then its neighbours' list if it has one */
+    bool listed;     /* in the vocabulary: its neighbours come in one list */
+    uint32_t first_del, n_dels; /* else its deletions' vocabulary lookups */
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
     uint8_t del_lens[PS_NAME_DELETIONS_MAX];
@@ -1041,7 +1042,8 @@ typedef struct fresh_token {
  * What a token plans depends only on the token and the lists: it is remembered with the
  * snapshot (memo blob: u8 length, the token, then the recording) and replayed when the token
  * comes again. The tokens not remembered are planned together, each step for all of them: one
- * batch of lookups for their keys and vocabulary, one for their neighbours. */
+ * batch of lookups for their keys and, for a token of the vocabulary, its list of neighbours;
+ * one for the vocabulary keys of the others' deletions; one for the neighbours' own keys. */
 static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
@@ -1079,17 +1081,9 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     if (!n_fresh)
         return PS_STORE_OK;
 
-    /* Step 1: every fresh token's own keys and vocabulary deletions, looked up together. A
-     * token one letter shorter than the shortest in the vocabulary still meets the deletions
-     * of those (JOH: JOHN). */
-    uint32_t n_lookups = 0;
-    for (uint32_t i = 0; i < n_fresh; i++) {
-        fresh[i].n_dels = (uint32_t)ps_name_deletions(fresh[i].p, fresh[i].len,
-                                                      PS_VOCAB_MIN_LEN - 1, fresh[i].dels,
-                                                      fresh[i].del_lens);
-        n_lookups += N_KINDS + fresh[i].n_dels;
-    }
-    ps_name_lookup *l = ps_arena_alloc(scratch, (n_lookups + 64 * (size_t)n_fresh) * sizeof *l);
+    /* Step 1: every fresh token's own keys and its list of neighbours, looked up together. */
+    size_t cap = (size_t)n_fresh * (N_KINDS + 1 + PS_NAME_DELETIONS_MAX + 64);
+    ps_name_lookup *l = ps_arena_alloc(scratch, cap * sizeof *l);
     uint32_t at = 0;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
@@ -1104,11 +1098,29 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
                 klen = ps_name_key(kinds[j], f->p, f->len, f->keys[j]);
             l[at++] = (ps_name_lookup){.key = f->keys[j], .key_len = klen};
         }
-        for (uint32_t j = 0; j < f->n_dels; j++)
-            l[at++] = (ps_name_lookup){
-                .key = f->dels[j], .key_len = f->del_lens[j], .vocabulary = true};
+        bool fits = f->len >= PS_VOCAB_MIN_LEN && f->len <= PS_NAME_DELETION_LEN;
+        l[at++] = (ps_name_lookup){
+            .key = f->p, .key_len = fits ? f->len : 0, .index = PS_NAME_NEIGHBOURS};
     }
     lookup_keys(pl, l, at);
+    if (pl->error)
+        return pl->error;
+    /* Step 1b: a token not in the vocabulary (its 'T' key has no references) looks its
+     * deletions up there instead. A token one letter shorter than the shortest in the
+     * vocabulary still meets the deletions of those (JOH: JOHN). */
+    uint32_t first_del = at;
+    for (uint32_t i = 0; i < n_fresh; i++) {
+        fresh_token *f = &fresh[i];
+        f->listed = l[f->first + N_KINDS].key_len && l[f->first].refs.count > 0; /* kinds[0]: 'T' */
+        f->first_del = at;
+        f->n_dels = f->listed ? 0
+                              : (uint32_t)ps_name_deletions(f->p, f->len, PS_VOCAB_MIN_LEN - 1,
+                                                            f->dels, f->del_lens);
+        for (uint32_t j = 0; j < f->n_dels; j++)
+            l[at++] = (ps_name_lookup){
+                .key = f->dels[j], .key_len = f->del_lens[j], .index = PS_NAME_VOCABULARY};
+    }
+    lookup_keys(pl, l + first_del, at - first_del);
     if (pl->error)
         return pl->error;
 
@@ -1131,13 +1143,14 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         f->nb = (neighbours){.pl = pl, .bit = f->bit, .tok = f->p, .len = f->len};
         f->nb.keys = f->tk;
         bool more = true;
-        for (uint32_t j = 0; j < f->n_dels && more; j++) {
-            ps_name_lookup *d = &l[f->first + N_KINDS + j];
-            const char *v;
-            size_t vlen;
-            while (more && ps_name_vocab_next(d, &v, &vlen))
+        const char *v;
+        size_t vlen;
+        if (f->listed)
+            while (more && ps_name_lookup_next(&l[f->first + N_KINDS], &v, &vlen))
                 more = near_token(&f->nb, v, vlen);
-        }
+        for (uint32_t j = 0; j < f->n_dels && more; j++)
+            while (more && ps_name_lookup_next(&l[f->first_del + j], &v, &vlen))
+                more = near_token(&f->nb, v, vlen);
         f->lost = pl->rec_lost;
     }
 

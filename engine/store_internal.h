@@ -10,10 +10,11 @@
 
 struct ps_store {
     MDB_env *env;
-    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, patterns,
+    MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, name_near,
+        patterns,
         name_patterns;
     MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
-    ps_bucket_index name_index, vocab_index; /* names and name_vocab (store_names.c) */
+    ps_bucket_index name_index, vocab_index, near_index; /* names, name_vocab, name_near */
     ps_bucket_index doc_index[2];            /* docs, docs_cf */
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
@@ -40,7 +41,7 @@ struct ps_snapshot {
     ps_store *s;
     MDB_txn *txn;
     ps_bi_view doc_views[2];           /* docs, docs_cf as read so far */
-    ps_bi_view names_view, vocab_view; /* the name index and vocabulary as read so far */
+    ps_bi_view names_view, vocab_view, near_view; /* the name index, vocabulary, neighbours */
     uint64_t total_entries;            /* every list's entries, counted on first use (0: not yet) */
     double min_threshold;              /* the lowest list threshold, on first use (0: not yet) */
     void *memo;                        /* screening's (ps_snapshot_set_memo), freed by memo_free */
@@ -60,7 +61,9 @@ struct ps_snapshot {
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out);
 /* A writer's queued changes of the name index and vocabulary (zero-initialized). */
 typedef struct ps_name_queue {
-    ps_bi_queue names, vocab;
+    ps_bi_queue names, vocab, near;
+    ps_buf came_went; /* tokens that joined or left the vocabulary in the flush under way:
+                       * u8 1 (joined) or 0, u8 length, the token */
 } ps_name_queue;
 
 /* add: stores block as entry n's name_forms and queues adding its index records; else queues
@@ -69,8 +72,8 @@ typedef struct ps_name_queue {
  * LMDB code. The index changes take effect at ps_names_flush. */
 int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_buf *block,
                    uint64_t n, uint16_t year, bool add);
-/* Applies q to names (and, through the tokens that came or went, name_vocab) in txn and
- * empties it; an LMDB code. */
+/* Applies q to names (and, through the tokens that came or went, name_vocab and name_near) in
+ * txn and empties it; an LMDB code. */
 int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q);
 size_t ps_names_queued(const ps_name_queue *q); /* bytes q holds */
 void ps_names_queue_free(ps_name_queue *q);

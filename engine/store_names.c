@@ -14,12 +14,19 @@
  * neighbourhood: for every distinct token of at least PS_VOCAB_MIN_LEN letters, the token
  * itself and each of its single-letter deletions -> the token. Two tokens within one edit (or a
  * transposition) share a key; screening finds misspelled tokens through it.
+ * name_near, a bucket index of tokens, holds what those lookups would find for a token of the
+ * vocabulary, made when it joins: token -> every other token of the vocabulary that shares a
+ * key of name_vocab with it. Screening reads a listed token's neighbours with one lookup
+ * instead of one per deletion (most traveller tokens are listed ones).
  * Writes are queued (ps_name_queue) and applied by ps_names_flush, bucket by bucket; a token
  * joins or leaves the vocabulary when its 'T' key gains its first or loses its last reference
- * in a flush.
+ * in a flush, and name_near follows: a token that joins is looked up by its deletions in the
+ * new vocabulary and paired both ways with each token found; one that leaves is unpaired from
+ * the tokens it still meets there, and its own list goes.
  * Invariants, once flushed (store.c flushes before every commit): names holds exactly the keys
  * of the blocks in name_forms; name_vocab holds exactly the neighbourhoods of the tokens that
- * have a 'T' key in names. */
+ * have a 'T' key in names; name_near holds, for every token of the vocabulary with a
+ * neighbour, exactly the other tokens of the vocabulary whose neighbourhoods meet its own. */
 #include "bucket_index.h"
 #include "name_keys.h"
 #include "store_internal.h"
@@ -203,28 +210,86 @@ static int on_name_change(void *ctx, const unsigned char *key, size_t klen, uint
                           uint32_t after)
 {
     flush_ctx *c = ctx;
-    if (klen > 1 && key[0] == 'T' && (before == 0) != (after == 0))
-        vocab_queue(c->q, c->s, (const char *)key + 1, klen - 1, after > 0);
+    if (klen > 1 && key[0] == 'T' && (before == 0) != (after == 0)) {
+        size_t len = klen - 1;
+        vocab_queue(c->q, c->s, (const char *)key + 1, len, after > 0);
+        if (len >= PS_VOCAB_MIN_LEN && len <= PS_NAME_DELETION_LEN) {
+            ps_buf_putc(&c->q->came_went, after > 0 ? 1 : 0);
+            ps_buf_putc(&c->q->came_went, (char)len);
+            ps_buf_append(&c->q->came_went, key + 1, len);
+        }
+    }
+    return 0;
+}
+
+/* name_near for one token that joined (came) or left the vocabulary, which is flushed: the
+ * tokens it meets there, paired with it both ways or unpaired; a token that left loses its
+ * own list too. */
+static int near_queue(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const char *tok,
+                      size_t len, bool came)
+{
+    char var[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
+    uint8_t lens[PS_NAME_DELETIONS_MAX];
+    size_t n = ps_name_deletions(tok, len, PS_VOCAB_MIN_LEN, var, lens);
+    for (size_t i = 0; i < n; i++) {
+        ps_bi_items it;
+        int rc = ps_bi_get(txn, &s->vocab_index, var[i], lens[i], ps_bi_hash(var[i], lens[i]),
+                           &it);
+        if (rc == MDB_NOTFOUND)
+            continue;
+        if (rc != 0)
+            return rc;
+        const unsigned char *w;
+        size_t wlen;
+        while (ps_bi_next_var(&it, &w, &wlen)) {
+            if (wlen == len && memcmp(w, tok, len) == 0)
+                continue;
+            ps_bi_queue_op(&q->near, &s->near_index, w, wlen, tok, len, came);
+            if (came)
+                ps_bi_queue_op(&q->near, &s->near_index, tok, len, w, wlen, true);
+        }
+    }
+    if (!came) {
+        ps_bi_items it;
+        int rc = ps_bi_get(txn, &s->near_index, tok, len, ps_bi_hash(tok, len), &it);
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return rc;
+        const unsigned char *w;
+        size_t wlen;
+        while (rc == 0 && ps_bi_next_var(&it, &w, &wlen))
+            ps_bi_queue_op(&q->near, &s->near_index, tok, len, w, wlen, false);
+    }
     return 0;
 }
 
 int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q)
 {
     flush_ctx ctx = {q, s};
+    q->came_went.len = 0;
     int rc = ps_bi_flush(txn, &s->name_index, &q->names, on_name_change, &ctx);
-    int rc2 = ps_bi_flush(txn, &s->vocab_index, &q->vocab, NULL, NULL);
-    return rc ? rc : rc2;
+    if (rc == 0)
+        rc = ps_bi_flush(txn, &s->vocab_index, &q->vocab, NULL, NULL);
+    const unsigned char *cw = (const unsigned char *)q->came_went.data;
+    for (size_t i = 0; rc == 0 && i + 2 <= q->came_went.len; i += 2 + cw[i + 1])
+        rc = near_queue(txn, s, q, (const char *)cw + i + 2, cw[i + 1], cw[i] == 1);
+    q->came_went.len = 0;
+    if (rc == 0)
+        rc = ps_bi_flush(txn, &s->near_index, &q->near, NULL, NULL);
+    return rc;
 }
 
 size_t ps_names_queued(const ps_name_queue *q)
 {
-    return ps_bi_queue_bytes(&q->names) + ps_bi_queue_bytes(&q->vocab);
+    return ps_bi_queue_bytes(&q->names) + ps_bi_queue_bytes(&q->vocab) +
+           ps_bi_queue_bytes(&q->near);
 }
 
 void ps_names_queue_free(ps_name_queue *q)
 {
     ps_bi_queue_free(&q->names);
     ps_bi_queue_free(&q->vocab);
+    ps_bi_queue_free(&q->near);
+    ps_buf_free(&q->came_went);
 }
 
 void ps_name_postings_prefetch(const ps_name_postings *p)
@@ -278,7 +343,8 @@ struct ps_name_lookup_state {
 static struct ps_postings_slot *cache_slot(ps_snapshot *snap, const ps_name_lookup *l,
                                            uint64_t hash)
 {
-    if (l->vocabulary || !snap->postings_cache || l->key_len > sizeof snap->postings_cache->key)
+    if (l->index != PS_NAME_INDEX || !snap->postings_cache ||
+        l->key_len > sizeof snap->postings_cache->key)
         return NULL;
     return &snap->postings_cache[hash & (PS_POSTINGS_CACHE - 1)];
 }
@@ -317,7 +383,9 @@ int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
             st[i].done = true;
             continue;
         }
-        st[i].bl.view = l[i].vocabulary ? &snap->vocab_view : &snap->names_view;
+        st[i].bl.view = l[i].index == PS_NAME_VOCABULARY   ? &snap->vocab_view
+                        : l[i].index == PS_NAME_NEIGHBOURS ? &snap->near_view
+                                                           : &snap->names_view;
         st[i].bl.key = l[i].key;
         st[i].bl.klen = l[i].key_len;
         ps_bi_lookup_start(&st[i].bl);
@@ -351,7 +419,7 @@ int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
     return result;
 }
 
-bool ps_name_vocab_next(ps_name_lookup *l, const char **tok, size_t *len)
+bool ps_name_lookup_next(ps_name_lookup *l, const char **tok, size_t *len)
 {
     ps_bi_items it = {.p = l->refs.data, .bytes = l->bytes, .count = l->refs.count};
     const unsigned char *item;
@@ -380,14 +448,14 @@ int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
     size_t n = ps_name_deletions(tok, len, PS_VOCAB_MIN_LEN - 1, var, lens);
     ps_name_lookup l[PS_NAME_DELETIONS_MAX];
     for (size_t i = 0; i < n; i++)
-        l[i] = (ps_name_lookup){.key = var[i], .key_len = lens[i], .vocabulary = true};
+        l[i] = (ps_name_lookup){.key = var[i], .key_len = lens[i], .index = PS_NAME_VOCABULARY};
     int rc = ps_snapshot_name_lookup(snap, l, n);
     if (rc != PS_STORE_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
         const char *v;
         size_t vlen;
-        while (ps_name_vocab_next(&l[i], &v, &vlen))
+        while (ps_name_lookup_next(&l[i], &v, &vlen))
             if (!fn(ctx, v, vlen))
                 return PS_STORE_OK;
     }

@@ -152,22 +152,27 @@ typedef struct ps_name_postings {
  * when the index cannot be read. */
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
                               ps_name_postings *out);
-/* One lookup of a batch (ps_snapshot_name_lookup): a key of the name index, or — vocabulary
- * set — a deletion key of the vocabulary (ps_name_deletions), whose tokens are read with
- * ps_name_vocab_next. */
+/* Where a lookup of a batch looks: the name index (a key's references), the vocabulary (a
+ * deletion key, ps_name_deletions: the listed tokens that have it) or the neighbours (a listed
+ * token of the vocabulary: every other listed token the vocabulary lookups of its deletions
+ * would find, in one list). */
+enum { PS_NAME_INDEX = 0, PS_NAME_VOCABULARY, PS_NAME_NEIGHBOURS };
+/* One lookup of a batch (ps_snapshot_name_lookup); the tokens of a vocabulary or neighbours
+ * lookup are read with ps_name_lookup_next. */
 typedef struct ps_name_lookup {
     const char *key; /* valid during the call */
     size_t key_len;
-    bool vocabulary;
-    ps_name_postings refs; /* out: the key's references, or the tokens of a vocabulary key */
-    size_t bytes;          /* out, vocabulary: the bytes the tokens may take at most */
+    uint8_t index;         /* PS_NAME_INDEX, PS_NAME_VOCABULARY or PS_NAME_NEIGHBOURS */
+    ps_name_postings refs; /* out: the key's references, or its tokens */
+    size_t bytes;          /* out, tokens: the bytes they may take at most */
 } ps_name_lookup;
 /* Looks up n keys together, in steps each taken for every key before the next, so that their
  * waits for memory overlap instead of following one another. Name keys are remembered by the
  * snapshot as ps_snapshot_name_postings remembers them. PS_STORE_OK or PS_STORE_IO. */
 int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n);
-/* Steps through the tokens of a vocabulary lookup: true and the next token, false at the end. */
-bool ps_name_vocab_next(ps_name_lookup *l, const char **tok, size_t *len);
+/* Steps through the tokens of a vocabulary or neighbours lookup: true and the next token, false
+ * at the end. */
+bool ps_name_lookup_next(ps_name_lookup *l, const char **tok, size_t *len);
 /* The vocabulary's deletion keys of tok (PS_NAME_DELETIONS_MAX of PS_NAME_DELETION_LEN bytes at
  * most): tok itself, then each distinct single-letter deletion; none for a token shorter than
  * min_len or longer than PS_NAME_DELETION_LEN. Returns how many. */

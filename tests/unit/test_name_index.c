@@ -4,6 +4,7 @@
  * deletes. */
 #include "../../engine/name_keys.h"
 #include "paxscreen/store.h"
+#include "test_dirs.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -247,6 +248,104 @@ static void put(ps_store *s, ps_wl_entry *e, uint64_t hash)
     ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
 }
 
+/* name_near against the vocabulary: after every commit of random puts and deletes over tokens of
+ * a small alphabet (so that many are one or two edits apart), each listed token's list holds
+ * exactly the other tokens its deletions find in the vocabulary, and a token no longer listed
+ * has none. */
+typedef struct token_set {
+    char tok[64][8];
+    size_t n;
+} token_set;
+
+static bool add_to_set(void *ctx, const char *tok, size_t len)
+{
+    token_set *set = ctx;
+    for (size_t i = 0; i < set->n; i++)
+        if (strlen(set->tok[i]) == len && memcmp(set->tok[i], tok, len) == 0)
+            return true;
+    ck_assert_uint_lt(set->n, 64);
+    ck_assert_uint_lt(len, 8);
+    memcpy(set->tok[set->n], tok, len);
+    set->tok[set->n++][len] = '\0';
+    return true;
+}
+
+static bool in_set(const token_set *set, const char *tok)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->tok[i], tok) == 0)
+            return true;
+    return false;
+}
+
+START_TEST(test_near_index_matches_vocabulary)
+{
+    char dir[] = "/tmp/ps_name_near.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char err[256];
+    ps_store *s;
+    ck_assert_int_eq(ps_store_open(dir, true, &s, err, sizeof err), PS_STORE_OK);
+    enum { TOKENS = 40, ENTRIES = 24 };
+    char universe[TOKENS][8];
+    unsigned seed = 4242;
+    for (int t = 0; t < TOKENS; t++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = 4 + (seed >> 16) % 3;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            universe[t][i] = "ABN"[(seed >> 16) % 3];
+        }
+        universe[t][len] = '\0';
+    }
+    char ids[ENTRIES][8];
+    for (int round = 0; round < 12; round++) {
+        ps_store_writer *w;
+        ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+        for (int op = 0; op < 10; op++) {
+            seed = seed * 1103515245u + 12345u;
+            int id = (int)((seed >> 16) % ENTRIES);
+            snprintf(ids[id], sizeof ids[id], "W-%d", id);
+            seed = seed * 1103515245u + 12345u;
+            int a = (int)((seed >> 16) % TOKENS), b = (int)((seed >> 8) % TOKENS);
+            ps_wl_name name = {.surname = {universe[a], strlen(universe[a])},
+                               .given_names = {universe[b], strlen(universe[b])}};
+            ps_wl_entry e = {.list = PS_STR_LIT("wanted"), .id = {ids[id], strlen(ids[id])},
+                             .names = &name, .n_names = 1, .deleted = (seed >> 4) % 4 == 0};
+            ps_import_counts c = {0};
+            ck_assert_int_eq(ps_store_put(w, &e, seed, &c, err, sizeof err), PS_STORE_OK);
+        }
+        ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
+
+        ps_snapshot *snap;
+        ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+        for (int t = 0; t < TOKENS; t++) {
+            const char *tok = universe[t];
+            char tkey[16] = "T";
+            memcpy(tkey + 1, tok, strlen(tok) + 1);
+            token_set want = {.n = 0}, got = {.n = 0};
+            if (ps_snapshot_name_count(snap, tkey, strlen(tkey)) > 0)
+                ck_assert_int_eq(ps_snapshot_name_neighbours(snap, tok, strlen(tok), add_to_set,
+                                                             &want),
+                                 PS_STORE_OK);
+            ps_name_lookup l = {.key = tok, .key_len = strlen(tok), .index = PS_NAME_NEIGHBOURS};
+            ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
+            const char *v;
+            size_t vlen;
+            while (ps_name_lookup_next(&l, &v, &vlen))
+                add_to_set(&got, v, vlen);
+            size_t expected = want.n - (in_set(&want, tok) ? 1 : 0);
+            ck_assert_msg(got.n == expected, "round %d, %s: %zu neighbours listed, %zu found", round,
+                          tok, got.n, expected);
+            for (size_t i = 0; i < got.n; i++)
+                ck_assert(in_set(&want, got.tok[i]) && strcmp(got.tok[i], tok) != 0);
+        }
+        ps_snapshot_end(snap);
+    }
+    ps_store_close(s);
+    test_remove_dir(dir);
+}
+END_TEST
+
 START_TEST(test_store_keeps_index_in_step)
 {
     char dir[] = "/tmp/ps_name_index.XXXXXX";
@@ -312,6 +411,7 @@ int main(void)
     tcase_add_test(tc, test_need_mask);
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
+    tcase_add_test(tc, test_near_index_matches_vocabulary);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
