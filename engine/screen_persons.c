@@ -788,23 +788,31 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         g->mark_other = k->mark_other;
         g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
         /* All of them, or — under the birth-year rule — those of entries with no single
-         * birth year and those born within a year of the traveller (references are grouped
-         * by year): the others could never be scored. */
-        uint32_t ranges[2][2] = {{0, k->refs.count}, {0, 0}};
-        if (g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2 && k->refs.count > 32) {
-            ranges[0][1] = ps_name_postings_from_year(&k->refs, 1);
-            ranges[1][0] =
-                ps_name_postings_from_year(&k->refs, (uint16_t)(g->year > 1 ? g->year - 1 : 1));
-            ranges[1][1] = ps_name_postings_from_year(&k->refs, (uint16_t)(g->year + 2));
+         * birth year (group 0, first) and those born within a year of the traveller
+         * (references are grouped by year, found by one search): the others could never be
+         * scored. */
+        uint32_t n = k->refs.count, r = 0;
+        bool windowed = g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2 && n > 32;
+        for (; r < n; r++) {
+            uint16_t year = ps_name_postings_year(&k->refs, r);
+            if (windowed && year && !(year & PS_NAME_YEAR_SEVERAL))
+                break; /* the end of group 0 */
+            if (too_far_in_years(g->year, year))
+                continue;
+            ps_name_ref ref;
+            ps_name_postings_get(&k->refs, r, &ref);
+            add_ref(g, &ref);
         }
-        for (int part = 0; part < 2; part++) {
-            for (uint32_t r = ranges[part][0]; r < ranges[part][1]; r++) {
-                if (too_far_in_years(g->year, ps_name_postings_year(&k->refs, r)))
-                    continue;
-                ps_name_ref ref;
-                ps_name_postings_get(&k->refs, r, &ref);
-                add_ref(g, &ref);
-            }
+        if (!windowed)
+            continue;
+        uint32_t from = ps_name_postings_from_year(&k->refs, (uint16_t)(g->year - 1));
+        for (r = from > r ? from : r; r < n; r++) {
+            uint16_t year = ps_name_postings_year(&k->refs, r);
+            if (year > g->year + 1)
+                break;
+            ps_name_ref ref;
+            ps_name_postings_get(&k->refs, r, &ref);
+            add_ref(g, &ref);
         }
     }
     return PS_STORE_OK;
