@@ -928,8 +928,7 @@ static int cmp_promise(const void *a, const void *b)
 
 typedef struct qtok {
     char text[64];
-    char reading[PS_NAME_KEY_MAX]; /* ps_name_reading, for its pair and initial keys */
-    uint8_t rlen;
+    token_keys k; /* its keys; k.r its reading, for its pair and initial keys */
     uint8_t len;
     uint8_t bit;  /* which traveller token this stands for */
     uint8_t form; /* which reading it comes from */
@@ -958,8 +957,9 @@ static int bit_for(query *q, const ps_nf_token *t)
     return (int)q->n_bits++;
 }
 
+/* Adds the query token a + b; known: its keys when the caller has them (a form's own token). */
 static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, int bit,
-                  uint8_t form, bool initial)
+                  uint8_t form, bool initial, const token_keys *known)
 {
     if (bit < 0 || q->n == sizeof q->items / sizeof q->items[0] || la + lb >= 64 || !(la + lb))
         return;
@@ -967,24 +967,25 @@ static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, 
     memcpy(x->text, a, la);
     memcpy(x->text + la, b, lb);
     x->len = (uint8_t)(la + lb);
-    ps_name_token_keys k;
-    ps_name_keys_of(x->text, x->len, &k);
-    memcpy(x->reading, k.r, k.r_len);
-    x->rlen = k.r_len;
-    x->skeletal = k.r_len >= 3 && k.s_len == k.r_len + 1 && memcmp(k.s + 1, k.r, k.r_len) == 0;
+    if (known)
+        x->k = *known;
+    else
+        keys_of(x->text, x->len, &x->k);
+    const token_keys *k = &x->k;
+    x->skeletal = k->r_len >= 3 && k->s_len == k->r_len + 1 && memcmp(k->s + 1, k->r, k->r_len) == 0;
     x->reading_read = false;
     x->bit = (uint8_t)bit;
     x->form = form;
     x->initial = initial;
 }
 
-static void add_query_tokens(query *q, const ps_nf_form *form, uint8_t f)
+static void add_query_tokens(query *q, const ps_nf_form *form, const token_keys *keys, uint8_t f)
 {
     for (uint8_t i = 0; i < form->n; i++) {
         const ps_nf_token *t = &form->tok[i];
         /* A one-letter particle (O, Y, E) may as well be an initial (DANKANO O, ZHU Y) */
         if ((t->flags & PS_TOKEN_PARTICLE) && t->len == 1)
-            add_q(q, t->p, t->len, "", 0, 31, f, true);
+            add_q(q, t->p, t->len, "", 0, 31, f, true, &keys[i]);
         if (t->flags & PS_TOKEN_PARTICLE) {
             /* a run of particles joined to the token after it (VAN DER BERG: VANDERBERG) */
             bool starts_run = i == 0 || !(form->tok[i - 1].flags & PS_TOKEN_PARTICLE);
@@ -1000,19 +1001,19 @@ static void add_query_tokens(query *q, const ps_nf_form *form, uint8_t f)
                     o += form->tok[m].len;
                 }
                 add_q(q, joined, o, form->tok[k].p, form->tok[k].len, bit_for(q, &form->tok[k]), f,
-                      false);
+                      false, NULL);
             }
             continue;
         }
         if (t->flags & PS_TOKEN_INITIAL) {
-            add_q(q, t->p, t->len, "", 0, 31, f, true);
+            add_q(q, t->p, t->len, "", 0, 31, f, true, &keys[i]);
             continue;
         }
         int bit = bit_for(q, t);
-        add_q(q, t->p, t->len, "", 0, bit, f, false);
+        add_q(q, t->p, t->len, "", 0, bit, f, false, &keys[i]);
         size_t cut = particle_prefix(t->p, t->len);
         if (cut)
-            add_q(q, t->p + cut, t->len - cut, "", 0, bit, f, false);
+            add_q(q, t->p + cut, t->len - cut, "", 0, bit, f, false, NULL);
     }
 }
 
@@ -1040,7 +1041,7 @@ typedef struct fresh_token {
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
     uint8_t del_lens[PS_NAME_DELETIONS_MAX];
-    token_keys tk;
+    const token_keys *tk; /* the query token's */
     neighbours nb;
     uint32_t first_near; /* its neighbours' 'T' lookups from here */
 } fresh_token;
@@ -1080,6 +1081,7 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         fresh_token *f = &fresh[n_fresh++];
         f->p = x->text;
         f->len = x->len;
+        f->tk = &x->k;
         f->bit = x->bit;
         f->hash = h;
         f->recording = memo != NULL;
@@ -1096,10 +1098,9 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         f->first = at;
-        keys_of(f->p, f->len, &f->tk);
-        for (size_t j = 0; j < N_KINDS; j++) { /* 'S' and 'V' as keys_of made them */
-            const char *sv = kinds[j] == 'S' ? f->tk.s : kinds[j] == 'V' ? f->tk.v : NULL;
-            size_t klen = kinds[j] == 'S' ? f->tk.s_len : kinds[j] == 'V' ? f->tk.v_len : 0;
+        for (size_t j = 0; j < N_KINDS; j++) { /* 'S' and 'V' as the query token's keys */
+            const char *sv = kinds[j] == 'S' ? f->tk->s : kinds[j] == 'V' ? f->tk->v : NULL;
+            size_t klen = kinds[j] == 'S' ? f->tk->s_len : kinds[j] == 'V' ? f->tk->v_len : 0;
             if (sv)
                 memcpy(f->keys[j], sv, klen);
             else
@@ -1149,7 +1150,7 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         add_alternative(pl, f->p, f->len, f->bit, own[0].refs.count > CANDIDATE_CAP,
                         true); /* kinds[0]: 'T' */
         f->nb = (neighbours){.pl = pl, .bit = f->bit, .tok = f->p, .len = f->len};
-        f->nb.keys = f->tk;
+        f->nb.keys = *f->tk;
         bool more = true;
         const char *v;
         size_t vlen;
@@ -1196,16 +1197,13 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
  * looked up together (most are remembered by the snapshot from planning). */
 static void mark_readings_read(plan *pl, query *q, ps_arena *scratch)
 {
-    char(*keys)[PS_NAME_KEY_MAX] = ps_arena_alloc(scratch, q->n * (size_t)PS_NAME_KEY_MAX + 1);
     ps_name_lookup *l = ps_arena_alloc(scratch, q->n * sizeof *l + 1);
     uint32_t n = 0, which[sizeof q->items / sizeof q->items[0]];
     for (uint32_t a = 0; a < q->n; a++) {
         qtok *x = &q->items[a];
         if (x->initial || !x->skeletal)
             continue;
-        keys[n][0] = 'S';
-        memcpy(keys[n] + 1, x->reading, x->rlen);
-        l[n] = (ps_name_lookup){.key = keys[n], .key_len = (size_t)x->rlen + 1};
+        l[n] = (ps_name_lookup){.key = x->k.s, .key_len = x->k.s_len}; /* 'S' + the reading */
         which[n++] = a;
     }
     lookup_keys(pl, l, n);
@@ -1350,7 +1348,7 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     query q;
     q.n = q.n_bits = 0;
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
-        add_query_tokens(&q, &tn->name.form[f], f);
+        add_query_tokens(&q, &tn->name.form[f], tn->keys[f], f);
     plan pl = {.snap = snap,
                .keys = ps_arena_alloc(scratch, MAX_PLANNED * sizeof *pl.keys),
                .slots = ps_arena_calloc(scratch, PLANNED_SLOTS * sizeof *pl.slots)};
@@ -1379,12 +1377,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             char key[PS_NAME_KEY_MAX];
             if (!y->initial && b > a && !(x->reading_read && y->reading_read))
                 batch_key(&pl, kb, bits, key,
-                          ps_name_pair_key_of(x->reading, x->rlen, y->reading, y->rlen, key),
+                          ps_name_pair_key_of(x->k.r, x->k.r_len, y->k.r, y->k.r_len, key),
                           PAIR_CAP, true);
             if (!y->initial && x->reading_read)
                 continue;
             size_t ilen = x->len < PS_NAME_KEY_MAX - 3
-                              ? ps_name_initial_key_of(x->reading, x->rlen, y->text[0], key)
+                              ? ps_name_initial_key_of(x->k.r, x->k.r_len, y->text[0], key)
                               : 0;
             batch_key(&pl, kb, bits, key, ilen, y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
         }
