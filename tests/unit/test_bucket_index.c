@@ -169,6 +169,27 @@ static void check_against_model(const ps_bucket_index *bi, ps_bi_view *view)
         }
         ck_assert_int_eq(seen, expected);
     }
+    /* the same keys and as many absent ones in one batch (ps_bi_view_get_many, its steps taken
+     * for all of them together) find exactly what one lookup at a time finds */
+    static char keys[2 * N_KEYS][16];
+    ps_bi_lookup l[2 * N_KEYS];
+    for (int k = 0; k < 2 * N_KEYS; k++) {
+        if (k < N_KEYS)
+            key_name(k, keys[k]);
+        else
+            snprintf(keys[k], sizeof keys[k], "NOKEY%d", k);
+        size_t len = strlen(keys[k]);
+        l[k] = (ps_bi_lookup){.view = view, .key = keys[k], .klen = len,
+                              .hash = ps_bi_hash(keys[k], len)};
+    }
+    ps_bi_view_get_many(l, 2 * N_KEYS);
+    for (int k = 0; k < 2 * N_KEYS; k++) {
+        ps_bi_items it;
+        ck_assert_int_eq(l[k].rc, get(bi, keys[k], &it));
+        ck_assert_ptr_eq(l[k].items.p, it.p);
+        ck_assert_uint_eq(l[k].items.count, it.count);
+        ck_assert_uint_eq(l[k].items.bytes, it.bytes);
+    }
 }
 
 typedef struct change_log {
