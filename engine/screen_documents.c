@@ -141,8 +141,8 @@ int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scra
         if (rc == PS_STORE_OK)
             rc = lookup(snap, t, i, key, klen, BY_PATTERN, issuer, scratch, fn, ctx, &by_pattern);
         if (rc == PS_STORE_OK && !found) /* the confusable key only when nothing else */
-            rc = lookup(snap, t, i, cf_key, cf_len, BY_CONFUSABLE, issuer, scratch, fn, ctx,
-                        &found);
+            rc =
+                lookup(snap, t, i, cf_key, cf_len, BY_CONFUSABLE, issuer, scratch, fn, ctx, &found);
         if (rc != PS_STORE_OK)
             return rc;
         if (counts)

@@ -225,8 +225,8 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
      * (MAHMOUD and MOHAMMED share MHMD). The reading of a short token (XU and HSU; ZHOU and
      * CHOU) counts, but a reading with vowels (LI and LE: LA) proves too little in a token of
      * fewer than four letters. */
-    bool same_reading =
-        key_eq(ka->r, ka->r_len, kb->r, kb->r_len) && (!memchr(ka->r, 'A', ka->r_len) || (n >= 4 && m >= 4));
+    bool same_reading = key_eq(ka->r, ka->r_len, kb->r, kb->r_len) &&
+                        (!memchr(ka->r, 'A', ka->r_len) || (n >= 4 && m >= 4));
     double sound = 0;
     if (key_eq(ka->s, ka->s_len, kb->s, kb->s_len) || key_eq(ka->v, ka->v_len, kb->v, kb->v_len) ||
         same_reading) {
@@ -972,7 +972,8 @@ static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, 
     else
         keys_of(x->text, x->len, &x->k);
     const token_keys *k = &x->k;
-    x->skeletal = k->r_len >= 3 && k->s_len == k->r_len + 1 && memcmp(k->s + 1, k->r, k->r_len) == 0;
+    x->skeletal =
+        k->r_len >= 3 && k->s_len == k->r_len + 1 && memcmp(k->s + 1, k->r, k->r_len) == 0;
     x->reading_read = false;
     x->bit = (uint8_t)bit;
     x->form = form;
@@ -1031,12 +1032,12 @@ static bool seen_before(const query *q, uint32_t a)
 typedef struct fresh_token {
     const char *p;
     uint8_t len, bit;
-    uint64_t hash;   /* its memo key */
-    bool recording;  /* rec is kept for the memo */
-    bool lost;       /* something it planned did not fit: the recording is not the whole truth */
+    uint64_t hash;  /* its memo key */
+    bool recording; /* rec is kept for the memo */
+    bool lost;      /* something it planned did not fit: the recording is not the whole truth */
     ps_buf rec;
-    uint32_t first;  /* its own keys' lookups from here, then its neighbours' list if it has one */
-    bool listed;     /* in the vocabulary: its neighbours come in one list */
+    uint32_t first; /* its own keys' lookups from here, then its neighbours' list if it has one */
+    bool listed;    /* in the vocabulary: its neighbours come in one list */
     uint32_t first_del, n_dels; /* else its deletions' vocabulary lookups */
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
@@ -1164,33 +1165,33 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     }
 
     /* Step 3: the neighbours' 'T' keys, looked up together, then planned. */
-    char(*near_keys)[PS_NAME_KEY_MAX] = ps_arena_alloc(scratch, 64 * (size_t)n_fresh * PS_NAME_KEY_MAX);
+    char(*near_keys)[PS_NAME_KEY_MAX] =
+        ps_arena_alloc(scratch, 64 * (size_t)n_fresh * PS_NAME_KEY_MAX);
     uint32_t n_near = 0;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         f->first_near = n_near;
         for (uint32_t j = 0; j < f->nb.n_near; j++, n_near++)
-            l[n_near] = (ps_name_lookup){
-                .key = near_keys[n_near],
-                .key_len = ps_name_key('T', f->nb.near[j].text, f->nb.near[j].len,
-                                       near_keys[n_near])};
+            l[n_near] =
+                (ps_name_lookup){.key = near_keys[n_near],
+                                 .key_len = ps_name_key('T', f->nb.near[j].text, f->nb.near[j].len,
+                                                        near_keys[n_near])};
     }
     lookup_keys(pl, l, n_near);
-    if (pl->error)
-        return pl->error;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         pl->rec = f->recording ? &f->rec : NULL;
         pl->rec_lost = f->lost;
-        plan_near(&f->nb, &l[f->first_near], &near_keys[f->first_near]);
-        if (f->recording) {
-            if (!pl->rec_lost)
+        if (!pl->error)
+            plan_near(&f->nb, &l[f->first_near], &near_keys[f->first_near]);
+        if (f->recording) { /* kept only when the whole plan was made and fitted */
+            if (!pl->rec_lost && !pl->error)
                 ps_screen_memo_put(memo, f->hash, f->rec.data, f->rec.len);
             ps_buf_free(&f->rec);
         }
     }
     pl->rec = NULL;
-    return PS_STORE_OK;
+    return pl->error;
 }
 
 /* Sets reading_read for the query tokens it holds for (see ps_screen_persons): their 'S' keys

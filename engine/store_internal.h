@@ -11,11 +11,10 @@
 struct ps_store {
     MDB_env *env;
     MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, name_near,
-        patterns,
-        name_patterns;
+        patterns, name_patterns;
     MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
     ps_bucket_index name_index, vocab_index, near_index; /* names, name_vocab, name_near */
-    ps_bucket_index doc_index[2];            /* docs, docs_cf */
+    ps_bucket_index doc_index[2];                        /* docs, docs_cf */
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
 };
@@ -40,11 +39,11 @@ struct ps_postings_slot {
 struct ps_snapshot {
     ps_store *s;
     MDB_txn *txn;
-    ps_bi_view doc_views[2];           /* docs, docs_cf as read so far */
+    ps_bi_view doc_views[2];                      /* docs, docs_cf as read so far */
     ps_bi_view names_view, vocab_view, near_view; /* the name index, vocabulary, neighbours */
-    uint64_t total_entries;            /* every list's entries, counted on first use (0: not yet) */
-    double min_threshold;              /* the lowest list threshold, on first use (0: not yet) */
-    void *memo;                        /* screening's (ps_snapshot_set_memo), freed by memo_free */
+    uint64_t total_entries; /* every list's entries, counted on first use (0: not yet) */
+    double min_threshold;   /* the lowest list threshold, on first use (0: not yet) */
+    void *memo;             /* screening's (ps_snapshot_set_memo), freed by memo_free */
     void (*memo_free)(void *);
     /* Name keys already looked up, with where their references are: a snapshot never
      * changes, so what was found once stays true. Direct-mapped slots by a hash of the key,

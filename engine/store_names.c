@@ -233,8 +233,7 @@ static int near_queue(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const c
     size_t n = ps_name_deletions(tok, len, PS_VOCAB_MIN_LEN, var, lens);
     for (size_t i = 0; i < n; i++) {
         ps_bi_items it;
-        int rc = ps_bi_get(txn, &s->vocab_index, var[i], lens[i], ps_bi_hash(var[i], lens[i]),
-                           &it);
+        int rc = ps_bi_get(txn, &s->vocab_index, var[i], lens[i], ps_bi_hash(var[i], lens[i]), &it);
         if (rc == MDB_NOTFOUND)
             continue;
         if (rc != 0)
