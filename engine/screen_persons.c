@@ -184,14 +184,9 @@ static double jaro_winkler(const char *a, size_t n, const char *b, size_t m)
     return jaro + (double)prefix * 0.1 * (1 - jaro);
 }
 
-/* A token's skeleton and outline keys and its reading, computed once per token rather than
- * per pair. */
+/* A token's skeleton and outline keys and its reading (ps_name_keys_of), made once per token
+ * rather than per pair. */
 typedef ps_name_token_keys token_keys;
-
-static void keys_of(const char *p, size_t len, token_keys *k)
-{
-    ps_name_keys_of(p, len, k);
-}
 
 static bool key_eq(const char *a, uint8_t al, const char *b, uint8_t bl)
 {
@@ -329,7 +324,7 @@ static double run_sim(const ps_nf_token *a, const token_keys *ka, const ps_nf_fo
     if (!*span)
         return 0;
     token_keys kb;
-    keys_of(buf, len, &kb);
+    ps_name_keys_of(buf, len, &kb);
     return token_sim(a->p, a->len, ka, buf, len, &kb);
 }
 
@@ -853,7 +848,7 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
      * are, by how the vocabulary finds them), else the full similarity decides. */
     if (edit_sim(nb->tok, nb->len, v, vlen) < PAIR_FLOOR) {
         token_keys kv;
-        keys_of(v, vlen, &kv);
+        ps_name_keys_of(v, vlen, &kv);
         if (token_sim(nb->tok, nb->len, &nb->keys, v, vlen, &kv) < PAIR_FLOOR)
             return true;
     }
@@ -970,7 +965,7 @@ static void add_q(query *q, const char *a, size_t la, const char *b, size_t lb, 
     if (known)
         x->k = *known;
     else
-        keys_of(x->text, x->len, &x->k);
+        ps_name_keys_of(x->text, x->len, &x->k);
     const token_keys *k = &x->k;
     x->skeletal =
         k->r_len >= 3 && k->s_len == k->r_len + 1 && memcmp(k->s + 1, k->r, k->r_len) == 0;
@@ -1286,7 +1281,7 @@ static double score_candidate(ps_snapshot *snap, weight_cache *wc, traveller_nam
         for (uint8_t j = 0; j < en.form[b].n; j++) {
             const ps_nf_token *t = &en.form[b].tok[j];
             ew[b][j] = token_weight(snap, wc, t->p, t->len, t->flags);
-            keys_of(t->p, t->len, &ek[b][j]);
+            ps_name_keys_of(t->p, t->len, &ek[b][j]);
         }
     double top = 0;
     for (uint8_t a = 0; a < tn->name.n_forms; a++) {
@@ -1330,7 +1325,8 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text, sizeof tn->text);
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         for (uint8_t i = 0; i < tn->name.form[f].n; i++)
-            keys_of(tn->name.form[f].tok[i].p, tn->name.form[f].tok[i].len, &tn->keys[f][i]);
+            ps_name_keys_of(tn->name.form[f].tok[i].p, tn->name.form[f].tok[i].len,
+                            &tn->keys[f][i]);
     /* The birth-year rule: an entry with one birth date two years or more from the
      * traveller's cannot reach any list's threshold even with a perfect name (1 - 0.35 +
      * 0.03), so its names are not candidates — unless some list's threshold is that low. */
