@@ -897,6 +897,35 @@ static bool plan_token_replay(plan *pl, uint8_t bit, const unsigned char *r, siz
     return true;
 }
 
+static bool is_vowel_letter(char c)
+{
+    return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+}
+
+/* The other romanization of a Greek name that begins with gamma-iota before a vowel (ΓΙΩΡΓΟΣ:
+ * GIORGOS as ICAO writes it, YORGOS or YIORGOS as it is said): GI for Y or YI, Y for GI, in a
+ * token of five letters or more. Writes it to out and returns its length; 0 for any other
+ * token. */
+static size_t greek_gamma_iota(const char *p, size_t len, char *out)
+{
+    if (len < 5 || len > 60)
+        return 0;
+    size_t skip = 0;
+    const char *with = NULL;
+    if (p[0] == 'Y' && p[1] == 'I' && is_vowel_letter(p[2]))
+        skip = 2, with = "GI";
+    else if (p[0] == 'Y' && is_vowel_letter(p[1]))
+        skip = 1, with = "GI";
+    else if (p[0] == 'G' && p[1] == 'I' && is_vowel_letter(p[2]))
+        skip = 2, with = "Y";
+    if (!with)
+        return 0;
+    size_t wl = strlen(with);
+    memcpy(out, with, wl);
+    memcpy(out + wl, p + skip, len - skip);
+    return wl + len - skip;
+}
+
 /* Length of a particle a token begins with (ALRASHID: 2, ABDALLAH: 3, VANDERBERG: 6), when
  * at least three letters follow it; 0 otherwise. */
 static size_t particle_prefix(const char *p, size_t len)
@@ -1010,6 +1039,10 @@ static void add_query_tokens(query *q, const ps_nf_form *form, const token_keys 
         size_t cut = particle_prefix(t->p, t->len);
         if (cut)
             add_q(q, t->p + cut, t->len - cut, "", 0, bit, f, false, NULL);
+        char greek[64];
+        size_t glen = greek_gamma_iota(t->p, t->len, greek);
+        if (glen)
+            add_q(q, greek, glen, "", 0, bit, f, false, NULL);
     }
 }
 
