@@ -820,7 +820,8 @@ typedef struct neighbours {
     const char *tok;
     size_t len;
     token_keys keys;
-    uint64_t seen[64]; /* hashes of the tokens already looked at */
+    bool distinct;     /* the tokens come from a neighbours list: each once */
+    uint64_t seen[64]; /* else hashes of the tokens already looked at */
     uint32_t n_seen;
     struct {
         const char *text; /* in the vocabulary (valid as long as the snapshot) */
@@ -835,13 +836,16 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
     if (vlen == nb->len && memcmp(v, nb->tok, vlen) == 0)
         return true; /* the token itself: its 'T' key is planned already */
 
-    uint64_t h = XXH3_64bits(v, vlen);
-    for (uint32_t i = 0; i < nb->n_seen; i++)
-        if (nb->seen[i] == h)
-            return true;
     if (nb->n_seen == sizeof nb->seen / sizeof nb->seen[0])
         return false;
-    nb->seen[nb->n_seen++] = h;
+    if (!nb->distinct) { /* tokens found through several deletions come more than once */
+        uint64_t h = XXH3_64bits(v, vlen);
+        for (uint32_t i = 0; i < nb->n_seen; i++)
+            if (nb->seen[i] == h)
+                return true;
+        nb->seen[nb->n_seen] = h;
+    }
+    nb->n_seen++;
     if (vlen > 255)
         return true;
     /* Close enough to pair: one or two edits say so without the sound keys (most neighbours
@@ -1178,7 +1182,8 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
                      false);
         add_alternative(pl, f->p, f->len, f->bit, own[0].refs.count > CANDIDATE_CAP,
                         true); /* kinds[0]: 'T' */
-        f->nb = (neighbours){.pl = pl, .bit = f->bit, .tok = f->p, .len = f->len};
+        f->nb = (neighbours){
+            .pl = pl, .bit = f->bit, .tok = f->p, .len = f->len, .distinct = f->listed};
         f->nb.keys = *f->tk;
         bool more = true;
         const char *v;
