@@ -1285,12 +1285,12 @@ static void copy_tokens(char out[32], const ps_nf_form *f, uint8_t from, uint8_t
 }
 
 /* Scores candidate c; fills *hit (person part) and returns the final score, or -1. */
+/* Scores candidate c, whose entry's names block (read by the caller) is block[0..len). */
 static double score_candidate(ps_snapshot *snap, weight_cache *wc, traveller_name *tn,
-                              const candidate *c, ps_hit_person *best)
+                              const candidate *c, const unsigned char *block, size_t len,
+                              ps_hit_person *best)
 {
-    const unsigned char *block;
-    size_t len;
-    if (ps_snapshot_name_forms(snap, c->entry, &block, &len) != PS_STORE_OK)
+    if (!block)
         return -1;
     size_t pos = 0, remaining = 0;
     ps_nf_name en;
@@ -1490,6 +1490,15 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     if (counts)
         counts->scored += n_scored;
 
+    /* the names of every candidate to score, read together */
+    uint64_t *entries = ps_arena_alloc(scratch, (n_scored + 1) * sizeof *entries);
+    const unsigned char **blocks = ps_arena_alloc(scratch, (n_scored + 1) * sizeof *blocks);
+    size_t *block_lens = ps_arena_alloc(scratch, (n_scored + 1) * sizeof *block_lens);
+    for (uint32_t i = 0; i < n_scored; i++)
+        entries[i] = g.items[i].entry;
+    rc = ps_snapshot_name_forms_many(snap, entries, n_scored, blocks, block_lens);
+    if (rc != PS_STORE_OK)
+        return rc;
     weight_cache *wc = ps_arena_alloc(scratch, sizeof *wc);
     wc->n = 0;
     /* Best name per entry: candidates of one entry are scored, the best one kept. */
@@ -1499,12 +1508,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             continue;
         ps_hit h = {0};
         h.kind = PS_HIT_PERSON;
-        double name_score = score_candidate(snap, wc, tn, c, &h.person);
+        double name_score = score_candidate(snap, wc, tn, c, blocks[i], block_lens[i], &h.person);
         for (uint32_t j = i + 1; j < n_scored; j++) { /* the entry's other names */
             if (g.items[j].entry != c->entry)
                 continue;
             ps_hit_person other;
-            double s = score_candidate(snap, wc, tn, &g.items[j], &other);
+            double s = score_candidate(snap, wc, tn, &g.items[j], blocks[j], block_lens[j], &other);
             if (s > name_score) {
                 name_score = s;
                 h.person = other;

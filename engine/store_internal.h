@@ -11,9 +11,10 @@
 struct ps_store {
     MDB_env *env;
     MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, name_near,
-        patterns, name_patterns;
+        name_blocks, patterns, name_patterns;
     MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
     ps_bucket_index name_index, vocab_index, near_index; /* names, name_vocab, name_near */
+    ps_bucket_index blocks_index;                        /* name_blocks */
     ps_bucket_index doc_index[2];                        /* docs, docs_cf */
     bool writable;
     size_t max_key; /* LMDB's key size limit (511 by default) */
@@ -41,6 +42,7 @@ struct ps_snapshot {
     MDB_txn *txn;
     ps_bi_view doc_views[2];                      /* docs, docs_cf as read so far */
     ps_bi_view names_view, vocab_view, near_view; /* the name index, vocabulary, neighbours */
+    ps_bi_view blocks_view;                       /* name_blocks */
     uint64_t total_entries; /* every list's entries, counted on first use (0: not yet) */
     double min_threshold;   /* the lowest list threshold, on first use (0: not yet) */
     void *memo;             /* screening's (ps_snapshot_set_memo), freed by memo_free */
@@ -60,7 +62,7 @@ struct ps_snapshot {
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out);
 /* A writer's queued changes of the name index and vocabulary (zero-initialized). */
 typedef struct ps_name_queue {
-    ps_bi_queue names, vocab, near;
+    ps_bi_queue names, vocab, near, blocks;
     ps_buf came_went; /* tokens that joined or left the vocabulary in the flush under way:
                        * u8 1 (joined) or 0, u8 length, the token */
 } ps_name_queue;

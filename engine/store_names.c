@@ -18,6 +18,10 @@
  * vocabulary, made when it joins: token -> every other token of the vocabulary that shares a
  * key of name_vocab with it. Screening reads a listed token's neighbours with one lookup
  * instead of one per deletion (most traveller tokens are listed ones).
+ * name_blocks, a bucket index keyed by the entry number (u64 LE), holds each name_forms block of
+ * PS_BI_MAX_ITEM bytes or fewer once more, as its one item: screening reads the names of all the
+ * candidates it scores in one batch of lookups instead of one B-tree search each (a longer block
+ * is read from name_forms).
  * Writes are queued (ps_name_queue) and applied by ps_names_flush, bucket by bucket; a token
  * joins or leaves the vocabulary when its 'T' key gains its first or loses its last reference
  * in a flush, and name_near follows: a token that joins is looked up by its deletions in the
@@ -26,9 +30,11 @@
  * Invariants, once flushed (store.c flushes before every commit): names holds exactly the keys
  * of the blocks in name_forms; name_vocab holds exactly the neighbourhoods of the tokens that
  * have a 'T' key in names; name_near holds, for every token of the vocabulary with a
- * neighbour, exactly the other tokens of the vocabulary whose neighbourhoods meet its own. */
+ * neighbour, exactly the other tokens of the vocabulary whose neighbourhoods meet its own;
+ * name_blocks holds exactly the blocks of name_forms that fit an item. */
 #include "bucket_index.h"
 #include "name_keys.h"
+#include "paxscreen/bytes.h"
 #include "store_internal.h"
 
 #include <stdlib.h>
@@ -166,12 +172,23 @@ static void apply_keys(ps_name_queue *q, const ps_store *s, const ps_buf *block,
     }
 }
 
+/* Queues adding or removing entry n's block in name_blocks, when it fits an item. */
+static void blocks_queue(ps_name_queue *q, const ps_store *s, const ps_buf *block, uint64_t n,
+                         bool add)
+{
+    unsigned char key[8];
+    ps_put_le64(key, n);
+    if (block->len && block->len <= PS_BI_MAX_ITEM)
+        ps_bi_queue_op(&q->blocks, &s->blocks_index, key, sizeof key, block->data, block->len, add);
+}
+
 int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_buf *block,
                    uint64_t n, uint16_t year, bool add)
 {
     size_t kn = (size_t)n;
     MDB_val k = {sizeof kn, &kn};
     int rc;
+    blocks_queue(q, s, block, n, add);
     if (add) {
         if (!block->len)
             return 0;
@@ -274,13 +291,15 @@ int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q)
     q->came_went.len = 0;
     if (rc == 0)
         rc = ps_bi_flush(txn, &s->near_index, &q->near, NULL, NULL);
+    if (rc == 0)
+        rc = ps_bi_flush(txn, &s->blocks_index, &q->blocks, NULL, NULL);
     return rc;
 }
 
 size_t ps_names_queued(const ps_name_queue *q)
 {
     return ps_bi_queue_bytes(&q->names) + ps_bi_queue_bytes(&q->vocab) +
-           ps_bi_queue_bytes(&q->near);
+           ps_bi_queue_bytes(&q->near) + ps_bi_queue_bytes(&q->blocks);
 }
 
 void ps_names_queue_free(ps_name_queue *q)
@@ -288,6 +307,7 @@ void ps_names_queue_free(ps_name_queue *q)
     ps_bi_queue_free(&q->names);
     ps_bi_queue_free(&q->vocab);
     ps_bi_queue_free(&q->near);
+    ps_bi_queue_free(&q->blocks);
     ps_buf_free(&q->came_went);
 }
 
@@ -457,6 +477,44 @@ int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
         while (ps_name_lookup_next(&l[i], &v, &vlen))
             if (!fn(ctx, v, vlen))
                 return PS_STORE_OK;
+    }
+    return PS_STORE_OK;
+}
+
+int ps_snapshot_name_forms_many(ps_snapshot *snap, const uint64_t *n, size_t count,
+                                const unsigned char **data, size_t *len)
+{
+    enum { BATCH = 64 };
+    for (size_t from = 0; from < count; from += BATCH) {
+        size_t m = count - from < BATCH ? count - from : BATCH;
+        unsigned char keys[BATCH][8];
+        ps_bi_lookup l[BATCH];
+        for (size_t i = 0; i < m; i++) {
+            ps_put_le64(keys[i], n[from + i]);
+            l[i] = (ps_bi_lookup){.view = &snap->blocks_view, .key = keys[i], .klen = 8,
+                                  .hash = ps_bi_hash(keys[i], 8)};
+        }
+        ps_bi_view_get_many(l, m);
+        for (size_t i = 0; i < m; i++) {
+            const unsigned char *item;
+            size_t ilen;
+            int rc = l[i].rc;
+            if (rc == 0 && ps_bi_next_var(&l[i].items, &item, &ilen)) {
+                data[from + i] = item;
+                len[from + i] = ilen;
+                continue;
+            }
+            if (rc != 0 && rc != MDB_NOTFOUND)
+                return PS_STORE_IO;
+            /* a longer block, or none: name_forms says */
+            rc = ps_snapshot_name_forms(snap, n[from + i], &data[from + i], &len[from + i]);
+            if (rc == PS_STORE_NOT_FOUND) {
+                data[from + i] = NULL;
+                len[from + i] = 0;
+            } else if (rc != PS_STORE_OK) {
+                return rc;
+            }
+        }
     }
     return PS_STORE_OK;
 }

@@ -203,6 +203,10 @@ int ps_snapshot_name_neighbours(ps_snapshot *snap, const char *tok, size_t len,
                                 bool (*fn)(void *ctx, const char *tok, size_t len), void *ctx);
 /* Entry n's normalized names (a name_keys.h block), valid until ps_snapshot_end. */
 int ps_snapshot_name_forms(ps_snapshot *snap, uint64_t n, const unsigned char **data, size_t *len);
+/* The same for count entries at once (their reads overlap): data[i] NULL (len[i] 0) for an
+ * entry with none. PS_STORE_OK, or PS_STORE_IO when the store cannot be read. */
+int ps_snapshot_name_forms_many(ps_snapshot *snap, const uint64_t *n, size_t count,
+                                const unsigned char **data, size_t *len);
 /* The number of entries in every list (for token rarity). */
 uint64_t ps_snapshot_total_entries(ps_snapshot *snap);
 /* The lowest match threshold of any list (1 when there is none), read once per snapshot. */

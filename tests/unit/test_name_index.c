@@ -346,6 +346,75 @@ START_TEST(test_near_index_matches_vocabulary)
 }
 END_TEST
 
+/* name_blocks against name_forms: after every commit of random puts, updates and deletes of
+ * entries with one short name or many aliases (a block too long for an item), the batched read
+ * gives every entry's block exactly as name_forms holds it, and nothing for a deleted one. */
+START_TEST(test_name_blocks_match_name_forms)
+{
+    char dir[] = "/tmp/ps_name_blocks.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char err[256];
+    ps_store *s;
+    ck_assert_int_eq(ps_store_open(dir, true, &s, err, sizeof err), PS_STORE_OK);
+    enum { ENTRIES = 20, ALIASES = 12 };
+    static const char *const surnames[] = {"PETROV", "SIDOROVA", "KOWALSKI", "NAKAMURA"};
+    unsigned seed = 777;
+    for (int round = 0; round < 10; round++) {
+        ps_store_writer *w;
+        ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+        for (int op = 0; op < 8; op++) {
+            seed = seed * 1103515245u + 12345u;
+            int id = (int)((seed >> 16) % ENTRIES);
+            char idtext[16];
+            snprintf(idtext, sizeof idtext, "E-%d", id);
+            ps_wl_name names[ALIASES];
+            int n_names = (seed >> 4) % 3 == 0 ? ALIASES : 1; /* ALIASES: over 255 bytes */
+            for (int k = 0; k < n_names; k++) {
+                const char *surname = surnames[(id + k) % 4];
+                names[k] = (ps_wl_name){.surname = {surname, strlen(surname)},
+                                        .given_names = PS_STR_LIT("ALEKSANDR")};
+            }
+            ps_wl_entry e = {.list = PS_STR_LIT("wanted"), .id = {idtext, strlen(idtext)},
+                             .names = names, .n_names = (uint32_t)n_names,
+                             .deleted = (seed >> 8) % 5 == 0};
+            ps_import_counts c = {0};
+            ck_assert_int_eq(ps_store_put(w, &e, seed, &c, err, sizeof err), PS_STORE_OK);
+        }
+        ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
+
+        ps_snapshot *snap;
+        ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+        uint64_t numbers[ENTRIES + 1];
+        size_t n = 0;
+        for (int id = 0; id < ENTRIES; id++) {
+            char idtext[16];
+            snprintf(idtext, sizeof idtext, "E-%d", id);
+            uint64_t number;
+            if (ps_snapshot_find(snap, PS_STR_LIT("wanted"), (ps_str){idtext, strlen(idtext)},
+                                 &number) == PS_STORE_OK)
+                numbers[n++] = number;
+        }
+        numbers[n++] = 1000000; /* no such entry */
+        const unsigned char *data[ENTRIES + 1];
+        size_t lens[ENTRIES + 1];
+        ck_assert_int_eq(ps_snapshot_name_forms_many(snap, numbers, n, data, lens), PS_STORE_OK);
+        for (size_t i = 0; i < n; i++) {
+            const unsigned char *want;
+            size_t want_len;
+            if (ps_snapshot_name_forms(snap, numbers[i], &want, &want_len) != PS_STORE_OK) {
+                ck_assert_ptr_null(data[i]);
+                continue;
+            }
+            ck_assert_uint_eq(lens[i], want_len);
+            ck_assert(memcmp(data[i], want, want_len) == 0);
+        }
+        ps_snapshot_end(snap);
+    }
+    ps_store_close(s);
+    test_remove_dir(dir);
+}
+END_TEST
+
 START_TEST(test_store_keeps_index_in_step)
 {
     char dir[] = "/tmp/ps_name_index.XXXXXX";
@@ -412,6 +481,7 @@ int main(void)
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
     tcase_add_test(tc, test_near_index_matches_vocabulary);
+    tcase_add_test(tc, test_name_blocks_match_name_forms);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
