@@ -67,10 +67,10 @@ typedef struct ps_name_queue {
                        * u8 1 (joined) or 0, u8 length, the token */
 } ps_name_queue;
 
-/* add: stores block as entry n's name_forms and queues adding its index records; else queues
- * removing the index records of block and removes entry n's name_forms record. year is the
- * entry's first birth year (0 when it has none), carried in every index record. Returns an
- * LMDB code. The index changes take effect at ps_names_flush. */
+/* add: stores block as entry n's name_forms (nothing for an entry without names) and queues
+ * adding its index records; else queues removing the index records of block and removes entry
+ * n's name_forms record. year is the entry's first birth year (0 when it has none), carried in
+ * every index record. Returns an LMDB code. The index changes take effect at ps_names_flush. */
 int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_buf *block,
                    uint64_t n, uint16_t year, bool add);
 /* Applies q to names (and, through the tokens that came or went, name_vocab and name_near) in

@@ -188,10 +188,11 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_b
     size_t kn = (size_t)n;
     MDB_val k = {sizeof kn, &kn};
     int rc;
-    blocks_queue(q, s, block, n, add);
     if (add) {
-        if (!block->len)
+        /* an entry without names (a lost document) keeps no block: nothing would read it */
+        if (block->len < 2 || block->data[0] == 0)
             return 0;
+        blocks_queue(q, s, block, n, true);
         MDB_val v = {block->len, block->data};
         rc = mdb_put(txn, s->name_forms, &k, &v, 0);
         if (rc == 0)
@@ -199,6 +200,7 @@ int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_b
         return rc;
     }
     apply_keys(q, s, block, n, year, false);
+    blocks_queue(q, s, block, n, false);
     rc = 0;
     if (block->len) {
         rc = mdb_del(txn, s->name_forms, &k, NULL);

@@ -359,6 +359,7 @@ START_TEST(test_name_blocks_match_name_forms)
     enum { ENTRIES = 20, ALIASES = 12 };
     static const char *const surnames[] = {"PETROV", "SIDOROVA", "KOWALSKI", "NAKAMURA"};
     unsigned seed = 777;
+    bool nameless[ENTRIES] = {false};
     for (int round = 0; round < 10; round++) {
         ps_store_writer *w;
         ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
@@ -368,15 +369,19 @@ START_TEST(test_name_blocks_match_name_forms)
             char idtext[16];
             snprintf(idtext, sizeof idtext, "E-%d", id);
             ps_wl_name names[ALIASES];
-            int n_names = (seed >> 4) % 3 == 0 ? ALIASES : 1; /* ALIASES: over 255 bytes */
+            /* ALIASES: over 255 bytes; none: a lost passport, which keeps no block */
+            int n_names = (seed >> 4) % 3 == 0 ? ALIASES : (seed >> 6) % 4 == 0 ? 0 : 1;
             for (int k = 0; k < n_names; k++) {
                 const char *surname = surnames[(id + k) % 4];
                 names[k] = (ps_wl_name){.surname = {surname, strlen(surname)},
                                         .given_names = PS_STR_LIT("ALEKSANDR")};
             }
+            ps_wl_document doc = {.number = PS_STR_LIT("L1234567"), .issuer = PS_STR_LIT("DEU")};
             ps_wl_entry e = {.list = PS_STR_LIT("wanted"), .id = {idtext, strlen(idtext)},
                              .names = names, .n_names = (uint32_t)n_names,
+                             .documents = &doc, .n_documents = 1,
                              .deleted = (seed >> 8) % 5 == 0};
+            nameless[id] = n_names == 0;
             ps_import_counts c = {0};
             ck_assert_int_eq(ps_store_put(w, &e, seed, &c, err, sizeof err), PS_STORE_OK);
         }
@@ -391,8 +396,14 @@ START_TEST(test_name_blocks_match_name_forms)
             snprintf(idtext, sizeof idtext, "E-%d", id);
             uint64_t number;
             if (ps_snapshot_find(snap, PS_STR_LIT("wanted"), (ps_str){idtext, strlen(idtext)},
-                                 &number) == PS_STORE_OK)
-                numbers[n++] = number;
+                                 &number) != PS_STORE_OK)
+                continue;
+            numbers[n++] = number;
+            const unsigned char *block;
+            size_t len;
+            if (nameless[id]) /* listed by its document alone */
+                ck_assert_int_eq(ps_snapshot_name_forms(snap, number, &block, &len),
+                                 PS_STORE_NOT_FOUND);
         }
         numbers[n++] = 1000000; /* no such entry */
         const unsigned char *data[ENTRIES + 1];
