@@ -248,6 +248,16 @@ static void put(ps_store *s, ps_wl_entry *e, uint64_t hash)
     ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
 }
 
+/* A writable store in a new directory made from the template dir (mkdtemp). */
+static ps_store *temp_store(char *dir)
+{
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char err[256];
+    ps_store *s;
+    ck_assert_int_eq(ps_store_open(dir, true, &s, err, sizeof err), PS_STORE_OK);
+    return s;
+}
+
 /* name_near against the vocabulary: after every commit of random puts and deletes over tokens of
  * a small alphabet (so that many are one or two edits apart), each listed token's list holds
  * exactly the other tokens its deletions find in the vocabulary, and a token no longer listed
@@ -281,10 +291,8 @@ static bool in_set(const token_set *set, const char *tok)
 START_TEST(test_near_index_matches_vocabulary)
 {
     char dir[] = "/tmp/ps_name_near.XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
     char err[256];
-    ps_store *s;
-    ck_assert_int_eq(ps_store_open(dir, true, &s, err, sizeof err), PS_STORE_OK);
+    ps_store *s = temp_store(dir);
     enum { TOKENS = 40, ENTRIES = 24 };
     char universe[TOKENS][8];
     unsigned seed = 4242;
@@ -352,10 +360,8 @@ END_TEST
 START_TEST(test_name_blocks_match_name_forms)
 {
     char dir[] = "/tmp/ps_name_blocks.XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
     char err[256];
-    ps_store *s;
-    ck_assert_int_eq(ps_store_open(dir, true, &s, err, sizeof err), PS_STORE_OK);
+    ps_store *s = temp_store(dir);
     enum { ENTRIES = 20, ALIASES = 12 };
     static const char *const surnames[] = {"PETROV", "SIDOROVA", "KOWALSKI", "NAKAMURA"};
     unsigned seed = 777;
