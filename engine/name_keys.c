@@ -276,14 +276,6 @@ size_t ps_name_pair_key_of(const char *ta, size_t la, const char *tb, size_t lb,
     return n;
 }
 
-size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out)
-{
-    char ta[PS_NAME_KEY_MAX];
-    if (a->len >= PS_NAME_KEY_MAX - 3)
-        return 0;
-    return ps_name_initial_key_of(ta, pair_text(a, ta), initial, out);
-}
-
 size_t ps_name_initial_key_of(const char *ta, size_t la, char initial, char *out)
 {
     if (la + 3 > PS_NAME_KEY_MAX)

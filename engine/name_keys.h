@@ -84,10 +84,9 @@ void ps_name_keys_of(const char *tok, size_t len, ps_name_token_keys *k);
 
 /* The 'P' key of two tokens (either order); 0 when it does not fit. */
 size_t ps_name_pair_key(const ps_nf_token *a, const ps_nf_token *b, char *out);
-/* The 'I' key of a token and the initial of another; 0 when it does not fit. */
-size_t ps_name_initial_key(const ps_nf_token *a, char initial, char *out);
-/* The same two keys from readings (ps_name_reading) already made: a token in many pairs is
- * read once. */
+/* The 'P' key from two readings (ps_name_reading) already made, and the 'I' key of a token's
+ * reading and the initial of another: a token in many pairs is read once. 0 when the key does
+ * not fit. */
 size_t ps_name_pair_key_of(const char *ra, size_t la, const char *rb, size_t lb, char *out);
 size_t ps_name_initial_key_of(const char *ra, size_t la, char initial, char *out);
 

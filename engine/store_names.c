@@ -136,6 +136,9 @@ static void apply_keys(ps_name_queue *q, const ps_store *s, const ps_buf *block,
                              .form = f,
                              .birth_year = year,
                              .need = ps_nf_need_mask(form)};
+            ps_name_token_keys tk[PS_NF_MAX_TOKENS]; /* each token's readings, made once */
+            for (uint8_t t = 0; t < form->n; t++)
+                ps_name_keys_of(form->tok[t].p, form->tok[t].len, &tk[t]);
             for (uint8_t t = 0; t < form->n; t++) {
                 const ps_nf_token *tok = &form->tok[t];
                 r.token = t;
@@ -143,21 +146,31 @@ static void apply_keys(ps_name_queue *q, const ps_store *s, const ps_buf *block,
                     char key[PS_NAME_KEY_MAX];
                     size_t klen;
                     r.other = PS_NAME_REF_NONE;
-                    if (k < n_kinds) {
+                    if (k < n_kinds && (kinds[k] == 'S' || kinds[k] == 'V')) {
+                        const char *sv = kinds[k] == 'S' ? tk[t].s : tk[t].v;
+                        klen = kinds[k] == 'S' ? tk[t].s_len : tk[t].v_len;
+                        memcpy(key, sv, klen);
+                    } else if (k < n_kinds) {
                         klen = ps_name_key(kinds[k], tok->p, tok->len, key);
                     } else if (k < n_kinds + form->n) { /* pairs with the tokens after it */
                         size_t u = t + 1 + (k - n_kinds);
                         if (u >= form->n || !ps_nf_substantive(tok) ||
                             !ps_nf_substantive(&form->tok[u]))
                             continue;
-                        klen = ps_name_pair_key(tok, &form->tok[u], key);
+                        klen = tok->len < PS_NAME_KEY_MAX && form->tok[u].len < PS_NAME_KEY_MAX
+                                   ? ps_name_pair_key_of(tk[t].r, tk[t].r_len, tk[u].r, tk[u].r_len,
+                                                         key)
+                                   : 0;
                         r.other = (uint8_t)u;
                     } else { /* with the initial of every other token */
                         size_t u = k - n_kinds - form->n;
                         if (u == t || !ps_nf_substantive(tok) ||
                             (form->tok[u].flags & PS_TOKEN_PARTICLE))
                             continue;
-                        klen = ps_name_initial_key(tok, form->tok[u].p[0], key);
+                        klen = tok->len < PS_NAME_KEY_MAX - 3
+                                   ? ps_name_initial_key_of(tk[t].r, tk[t].r_len, form->tok[u].p[0],
+                                                            key)
+                                   : 0;
                         r.other = (uint8_t)u;
                     }
                     if (!klen)
@@ -493,7 +506,9 @@ int ps_snapshot_name_forms_many(ps_snapshot *snap, const uint64_t *n, size_t cou
         ps_bi_lookup l[BATCH];
         for (size_t i = 0; i < m; i++) {
             ps_put_le64(keys[i], n[from + i]);
-            l[i] = (ps_bi_lookup){.view = &snap->blocks_view, .key = keys[i], .klen = 8,
+            l[i] = (ps_bi_lookup){.view = &snap->blocks_view,
+                                  .key = keys[i],
+                                  .klen = 8,
                                   .hash = ps_bi_hash(keys[i], 8)};
         }
         ps_bi_view_get_many(l, m);
