@@ -242,43 +242,70 @@ static double token_sim(const char *a, size_t n, const token_keys *ka, const cha
     return spelling > sound ? spelling : sound;
 }
 
-/* ---- token rarity ---- */
+/* ---- what scoring knows of a token ---- */
 
-typedef struct weight_cache {
-    char text[64][32];
-    uint8_t len[64];
-    double w[64];
+/* A token text met while scoring one traveller's candidates — WANG comes back in most of a
+ * Chinese name's candidates —: its keys and rarity made once, and its similarity to each of
+ * the traveller's first TRAVELLER_SIMS tokens kept once computed. */
+#define TRAVELLER_SIMS 16
+typedef struct token_info {
+    const char *p; /* the text, in the traveller's name or an entry's names block */
+    uint8_t len;
+    token_keys k;
+    double rarity;         /* log of entries over the entries holding it */
+    uint16_t sim_known;    /* bit t: sim[t] holds the similarity to traveller token t */
+    double sim[TRAVELLER_SIMS];
+} token_info;
+
+#define TOKEN_SLOTS 1024 /* a power of two */
+#define TOKEN_MAX   768  /* tokens remembered; any further one is made each time it comes */
+typedef struct token_table {
+    ps_snapshot *snap;
+    ps_arena *scratch;
+    token_info *items;
     uint32_t n;
-} weight_cache;
+    uint16_t slots[TOKEN_SLOTS]; /* 1 + index into items, 0 empty */
+} token_table;
 
-static double token_weight(ps_snapshot *snap, weight_cache *c, const char *p, size_t len,
-                           uint8_t flags)
+static void token_info_make(token_table *tt, token_info *ti, const char *p, size_t len)
 {
-    double w = 0;
-    bool found = false;
-    for (uint32_t i = 0; i < c->n && !found; i++) {
-        if (c->len[i] == len && memcmp(c->text[i], p, len) == 0) {
-            w = c->w[i];
-            found = true;
-        }
+    ti->p = p;
+    ti->len = (uint8_t)len;
+    ps_name_keys_of(p, len, &ti->k);
+    char key[PS_NAME_KEY_MAX];
+    size_t klen = ps_name_key('T', p, len, key);
+    double df = klen ? (double)ps_snapshot_name_count(tt->snap, key, klen) : 0;
+    ti->rarity = log(1.0 + (double)ps_snapshot_total_entries(tt->snap) / (df + 1.0));
+    ti->sim_known = 0;
+}
+
+/* The token's info, made the first time it is asked for. */
+static token_info *token_info_of(token_table *tt, const char *p, size_t len)
+{
+    uint32_t h = (uint32_t)XXH3_64bits(p, len) & (TOKEN_SLOTS - 1);
+    for (;; h = (h + 1) & (TOKEN_SLOTS - 1)) {
+        uint16_t at = tt->slots[h];
+        if (!at)
+            break;
+        token_info *ti = &tt->items[at - 1];
+        if (ti->len == len && memcmp(ti->p, p, len) == 0)
+            return ti;
     }
-    if (!found) {
-        char key[PS_NAME_KEY_MAX];
-        size_t klen = ps_name_key('T', p, len, key);
-        double df = klen ? (double)ps_snapshot_name_count(snap, key, klen) : 0;
-        double total = (double)ps_snapshot_total_entries(snap);
-        w = log(1.0 + total / (df + 1.0));
-        if (c->n < 64 && len < 32) {
-            memcpy(c->text[c->n], p, len);
-            c->len[c->n] = (uint8_t)len;
-            c->w[c->n++] = w;
-        }
+    token_info *ti;
+    if (tt->n < TOKEN_MAX && len <= 255) {
+        ti = &tt->items[tt->n++];
+        tt->slots[h] = (uint16_t)tt->n;
+    } else {
+        ti = ps_arena_alloc(tt->scratch, sizeof *ti); /* not remembered */
     }
-    if (flags & PS_TOKEN_PARTICLE)
-        w *= 0.3;
-    else if (flags & PS_TOKEN_INITIAL)
-        w *= 0.5;
-    return w;
+    token_info_make(tt, ti, p, len);
+    return ti;
+}
+
+/* A token's weight in a name: its rarity, less for a particle or an initial. */
+static double token_weight(const token_info *ti, uint8_t flags)
+{
+    return ti->rarity * (flags & PS_TOKEN_PARTICLE ? 0.3 : flags & PS_TOKEN_INITIAL ? 0.5 : 1.0);
 }
 
 /* ---- scoring one pair of readings ---- */
@@ -328,17 +355,32 @@ static double run_sim(const ps_nf_token *a, const token_keys *ka, const ps_nf_fo
     return token_sim(a->p, a->len, ka, buf, len, &kb);
 }
 
-/* One form of a name with what scoring needs of each token: its keys and its weight. */
+/* One form of a name with what scoring needs of each token: its info and its weight. */
 typedef struct scored_form {
     const ps_nf_form *f;
-    const token_keys *k;
+    token_info *const *info;
     const double *w;
 } scored_form;
 
-static void score_forms(const scored_form *t, const scored_form *e, pairing *out)
+/* The similarity of traveller token t and entry token e (token_sim), remembered in e's info
+ * when t is one of the traveller's first TRAVELLER_SIMS tokens of the table. */
+static double pair_sim(const token_table *tt, const token_info *t, token_info *e)
+{
+    size_t tnum = t >= tt->items && t < tt->items + tt->n ? (size_t)(t - tt->items) : SIZE_MAX;
+    if (tnum < TRAVELLER_SIMS && (e->sim_known >> tnum & 1))
+        return e->sim[tnum];
+    double v = token_sim(t->p, t->len, &t->k, e->p, e->len, &e->k);
+    if (tnum < TRAVELLER_SIMS) {
+        e->sim[tnum] = v;
+        e->sim_known |= (uint16_t)(1u << tnum);
+    }
+    return v;
+}
+
+static void score_forms(const token_table *tt, const scored_form *t, const scored_form *e,
+                        pairing *out)
 {
     const ps_nf_form *tf = t->f, *ef = e->f;
-    const token_keys *tk = t->k, *ek = e->k;
     const double *tw = t->w, *ew = e->w;
     /* sim: token to token; esim: a traveller token to the joined entry run starting at j;
      * tsim: the joined traveller run starting at i to entry token j */
@@ -347,10 +389,9 @@ static void score_forms(const scored_form *t, const scored_form *e, pairing *out
     uint8_t espan[PS_NF_MAX_TOKENS] = {0}, tspan[PS_NF_MAX_TOKENS] = {0};
     for (uint8_t i = 0; i < tf->n; i++) {
         for (uint8_t j = 0; j < ef->n; j++) {
-            sim[i][j] = token_sim(tf->tok[i].p, tf->tok[i].len, &tk[i], ef->tok[j].p,
-                                  ef->tok[j].len, &ek[j]);
-            esim[i][j] = run_sim(&tf->tok[i], &tk[i], ef, j, &espan[j]);
-            tsim[i][j] = run_sim(&ef->tok[j], &ek[j], tf, i, &tspan[i]);
+            sim[i][j] = pair_sim(tt, t->info[i], e->info[j]);
+            esim[i][j] = run_sim(&tf->tok[i], &t->info[i]->k, ef, j, &espan[j]);
+            tsim[i][j] = run_sim(&ef->tok[j], &e->info[j]->k, tf, i, &tspan[i]);
         }
     }
     bool t_used[PS_NF_MAX_TOKENS] = {0}, e_used[PS_NF_MAX_TOKENS] = {0};
@@ -1253,9 +1294,22 @@ typedef struct traveller_name {
     ps_nf_name name;
     char text[1024];
     token_keys keys[2][PS_NF_MAX_TOKENS]; /* per reading and token */
-    double weights[2][PS_NF_MAX_TOKENS];  /* token_weight, once the first candidate is scored */
-    bool weighed;
+    /* for scoring (traveller_for_scoring): per reading and token, its info and its weight */
+    token_info *info[2][PS_NF_MAX_TOKENS];
+    double weights[2][PS_NF_MAX_TOKENS];
 } traveller_name;
+
+/* Puts the traveller's tokens first in the table (their similarities to entry tokens are the
+ * ones remembered) and weighs them. */
+static void traveller_for_scoring(token_table *tt, traveller_name *tn)
+{
+    for (uint8_t a = 0; a < tn->name.n_forms; a++)
+        for (uint8_t i = 0; i < tn->name.form[a].n; i++) {
+            const ps_nf_token *t = &tn->name.form[a].tok[i];
+            tn->info[a][i] = token_info_of(tt, t->p, t->len);
+            tn->weights[a][i] = token_weight(tn->info[a][i], t->flags);
+        }
+}
 
 static void describe(const ps_nf_form *f, char *out, size_t cap)
 {
@@ -1284,11 +1338,10 @@ static void copy_tokens(char out[32], const ps_nf_form *f, uint8_t from, uint8_t
     out[o] = '\0';
 }
 
-/* Scores candidate c; fills *hit (person part) and returns the final score, or -1. */
-/* Scores candidate c, whose entry's names block (read by the caller) is block[0..len). */
-static double score_candidate(ps_snapshot *snap, weight_cache *wc, traveller_name *tn,
-                              const candidate *c, const unsigned char *block, size_t len,
-                              ps_hit_person *best)
+/* Scores candidate c, whose entry's names block (read by the caller) is block[0..len): fills
+ * *best (person part) and returns the name score, or -1. */
+static double score_candidate(token_table *tt, traveller_name *tn, const candidate *c,
+                              const unsigned char *block, size_t len, ps_hit_person *best)
 {
     if (!block)
         return -1;
@@ -1304,30 +1357,22 @@ static double score_candidate(ps_snapshot *snap, weight_cache *wc, traveller_nam
     }
     if (!found)
         return -1;
-    if (!tn->weighed) {
-        for (uint8_t a = 0; a < tn->name.n_forms; a++)
-            for (uint8_t i = 0; i < tn->name.form[a].n; i++) {
-                const ps_nf_token *t = &tn->name.form[a].tok[i];
-                tn->weights[a][i] = token_weight(snap, wc, t->p, t->len, t->flags);
-            }
-        tn->weighed = true;
-    }
-    /* each entry token's keys and weight once, whichever traveller form it is scored against */
-    token_keys ek[2][PS_NF_MAX_TOKENS];
+    /* each entry token's info and weight once, whichever traveller form it is scored against */
+    token_info *ei[2][PS_NF_MAX_TOKENS];
     double ew[2][PS_NF_MAX_TOKENS];
     for (uint8_t b = 0; b < en.n_forms; b++)
         for (uint8_t j = 0; j < en.form[b].n; j++) {
             const ps_nf_token *t = &en.form[b].tok[j];
-            ew[b][j] = token_weight(snap, wc, t->p, t->len, t->flags);
-            ps_name_keys_of(t->p, t->len, &ek[b][j]);
+            ei[b][j] = token_info_of(tt, t->p, t->len);
+            ew[b][j] = token_weight(ei[b][j], t->flags);
         }
     double top = 0;
     for (uint8_t a = 0; a < tn->name.n_forms; a++) {
-        scored_form tf = {&tn->name.form[a], tn->keys[a], tn->weights[a]};
+        scored_form tf = {&tn->name.form[a], tn->info[a], tn->weights[a]};
         for (uint8_t b = 0; b < en.n_forms; b++) {
-            scored_form ef = {&en.form[b], ek[b], ew[b]};
+            scored_form ef = {&en.form[b], ei[b], ew[b]};
             pairing pr;
-            score_forms(&tf, &ef, &pr);
+            score_forms(tt, &tf, &ef, &pr);
             if (en.type == PS_NAME_WEAK_ALIAS)
                 pr.score *= 0.95;
             if (pr.score <= top)
@@ -1359,7 +1404,6 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     if (!t->surname.len && !t->given_names.len)
         return PS_STORE_OK;
     traveller_name *tn = ps_arena_alloc(scratch, sizeof *tn);
-    tn->weighed = false;
     ps_nf_from_parts(t->surname, t->given_names, PS_STR_NULL, &tn->name, tn->text, sizeof tn->text);
     for (uint8_t f = 0; f < tn->name.n_forms; f++)
         for (uint8_t i = 0; i < tn->name.form[f].n; i++)
@@ -1499,8 +1543,13 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     rc = ps_snapshot_name_forms_many(snap, entries, n_scored, blocks, block_lens);
     if (rc != PS_STORE_OK)
         return rc;
-    weight_cache *wc = ps_arena_alloc(scratch, sizeof *wc);
-    wc->n = 0;
+    token_table *tt = ps_arena_alloc(scratch, sizeof *tt);
+    tt->snap = snap;
+    tt->scratch = scratch;
+    tt->items = ps_arena_alloc(scratch, TOKEN_MAX * sizeof *tt->items);
+    tt->n = 0;
+    memset(tt->slots, 0, sizeof tt->slots);
+    traveller_for_scoring(tt, tn);
     /* Best name per entry: candidates of one entry are scored, the best one kept. */
     for (uint32_t i = 0; i < n_scored; i++) {
         candidate *c = &g.items[i];
@@ -1508,12 +1557,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             continue;
         ps_hit h = {0};
         h.kind = PS_HIT_PERSON;
-        double name_score = score_candidate(snap, wc, tn, c, blocks[i], block_lens[i], &h.person);
+        double name_score = score_candidate(tt, tn, c, blocks[i], block_lens[i], &h.person);
         for (uint32_t j = i + 1; j < n_scored; j++) { /* the entry's other names */
             if (g.items[j].entry != c->entry)
                 continue;
             ps_hit_person other;
-            double s = score_candidate(snap, wc, tn, &g.items[j], blocks[j], block_lens[j], &other);
+            double s = score_candidate(tt, tn, &g.items[j], blocks[j], block_lens[j], &other);
             if (s > name_score) {
                 name_score = s;
                 h.person = other;
