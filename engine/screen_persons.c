@@ -267,20 +267,32 @@ typedef struct token_table {
     uint16_t slots[TOKEN_SLOTS]; /* 1 + index into items, 0 empty */
 } token_table;
 
-static void token_info_make(token_table *tt, token_info *ti, const char *p, size_t len)
+/* A token's rarity from its 'T' key's references, as looked up (l). */
+static double rarity_of(const token_table *tt, const ps_name_lookup *l)
+{
+    double df = l->key_len ? (double)l->refs.count : 0;
+    return log(1.0 + (double)ps_snapshot_total_entries(tt->snap) / (df + 1.0));
+}
+
+/* Makes ti for the token; its rarity now (weigh) or with the others by token_table_weigh. */
+static void token_info_make(token_table *tt, token_info *ti, const char *p, size_t len, bool weigh)
 {
     ti->p = p;
     ti->len = (uint8_t)len;
     ps_name_keys_of(p, len, &ti->k);
-    char key[PS_NAME_KEY_MAX];
-    size_t klen = ps_name_key('T', p, len, key);
-    double df = klen ? (double)ps_snapshot_name_count(tt->snap, key, klen) : 0;
-    ti->rarity = log(1.0 + (double)ps_snapshot_total_entries(tt->snap) / (df + 1.0));
     ti->sim_known = 0;
+    ti->rarity = -1;
+    if (weigh) {
+        char key[PS_NAME_KEY_MAX];
+        ps_name_lookup l = {.key = key, .key_len = ps_name_key('T', p, len, key)};
+        ps_snapshot_name_lookup(tt->snap, &l, 1); /* a store error: no references, as before */
+        ti->rarity = rarity_of(tt, &l);
+    }
 }
 
-/* The token's info, made the first time it is asked for. */
-static token_info *token_info_of(token_table *tt, const char *p, size_t len)
+/* The token's info, made the first time it is asked for; its rarity at once unless deferred
+ * (token_table_weigh then finds it with the others). */
+static token_info *token_info_get(token_table *tt, const char *p, size_t len, bool defer)
 {
     uint32_t h = (uint32_t)XXH3_64bits(p, len) & (TOKEN_SLOTS - 1);
     for (;; h = (h + 1) & (TOKEN_SLOTS - 1)) {
@@ -292,14 +304,43 @@ static token_info *token_info_of(token_table *tt, const char *p, size_t len)
             return ti;
     }
     token_info *ti;
-    if (tt->n < TOKEN_MAX && len <= 255) {
+    bool kept = tt->n < TOKEN_MAX && len <= 255;
+    if (kept) {
         ti = &tt->items[tt->n++];
         tt->slots[h] = (uint16_t)tt->n;
     } else {
         ti = ps_arena_alloc(tt->scratch, sizeof *ti); /* not remembered */
     }
-    token_info_make(tt, ti, p, len);
+    token_info_make(tt, ti, p, len, !(defer && kept));
     return ti;
+}
+
+static token_info *token_info_of(token_table *tt, const char *p, size_t len)
+{
+    token_info *ti = token_info_get(tt, p, len, false);
+    if (ti->rarity < 0) { /* deferred, never weighed */
+        token_info_make(tt, ti, p, len, true);
+    }
+    return ti;
+}
+
+/* Finds the rarity of every token made with its rarity deferred, their lookups together. */
+static void token_table_weigh(token_table *tt)
+{
+    ps_name_lookup *l = ps_arena_alloc(tt->scratch, (tt->n + 1) * sizeof *l);
+    char(*keys)[PS_NAME_KEY_MAX] = ps_arena_alloc(tt->scratch, (tt->n + 1) * sizeof *keys);
+    uint32_t *which = ps_arena_alloc(tt->scratch, (tt->n + 1) * sizeof *which);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < tt->n; i++) {
+        token_info *ti = &tt->items[i];
+        if (ti->rarity >= 0)
+            continue;
+        l[n] = (ps_name_lookup){.key = keys[n], .key_len = ps_name_key('T', ti->p, ti->len, keys[n])};
+        which[n++] = i;
+    }
+    ps_snapshot_name_lookup(tt->snap, l, n); /* a store error: no references, as before */
+    for (uint32_t i = 0; i < n; i++)
+        tt->items[which[i]].rarity = rarity_of(tt, &l[i]);
 }
 
 /* A token's weight in a name: its rarity, less for a particle or an initial. */
@@ -1294,21 +1335,46 @@ typedef struct traveller_name {
     ps_nf_name name;
     char text[1024];
     token_keys keys[2][PS_NF_MAX_TOKENS]; /* per reading and token */
-    /* for scoring (traveller_for_scoring): per reading and token, its info and its weight */
+    /* for scoring (gather_tokens): per reading and token, its info and its weight */
     token_info *info[2][PS_NF_MAX_TOKENS];
     double weights[2][PS_NF_MAX_TOKENS];
 } traveller_name;
 
-/* Puts the traveller's tokens first in the table (their similarities to entry tokens are the
- * ones remembered) and weighs them. */
-static void traveller_for_scoring(token_table *tt, traveller_name *tn)
+/* Name number `name` of a names block, if it has one. */
+static bool block_name(const unsigned char *block, size_t len, uint8_t name, ps_nf_name *out)
+{
+    size_t pos = 0, remaining = 0;
+    uint8_t index = 0;
+    if (!block)
+        return false;
+    while (ps_nf_next(block, len, &pos, &remaining, out))
+        if (index++ == name)
+            return true;
+    return false;
+}
+
+/* Puts in the table the traveller's tokens first (their similarities to entry tokens are the
+ * ones remembered), then every token of the n candidate names to score (blocks: their entries'
+ * names), finds all their rarities in one batch of lookups, and weighs the traveller's. */
+static void gather_tokens(token_table *tt, traveller_name *tn, const candidate *c,
+                          const unsigned char *const *blocks, const size_t *lens, uint32_t n)
 {
     for (uint8_t a = 0; a < tn->name.n_forms; a++)
-        for (uint8_t i = 0; i < tn->name.form[a].n; i++) {
-            const ps_nf_token *t = &tn->name.form[a].tok[i];
-            tn->info[a][i] = token_info_of(tt, t->p, t->len);
-            tn->weights[a][i] = token_weight(tn->info[a][i], t->flags);
-        }
+        for (uint8_t i = 0; i < tn->name.form[a].n; i++)
+            tn->info[a][i] =
+                token_info_get(tt, tn->name.form[a].tok[i].p, tn->name.form[a].tok[i].len, true);
+    for (uint32_t k = 0; k < n; k++) {
+        ps_nf_name en;
+        if (!block_name(blocks[k], lens[k], c[k].name, &en))
+            continue;
+        for (uint8_t b = 0; b < en.n_forms; b++)
+            for (uint8_t j = 0; j < en.form[b].n; j++)
+                token_info_get(tt, en.form[b].tok[j].p, en.form[b].tok[j].len, true);
+    }
+    token_table_weigh(tt);
+    for (uint8_t a = 0; a < tn->name.n_forms; a++)
+        for (uint8_t i = 0; i < tn->name.form[a].n; i++)
+            tn->weights[a][i] = token_weight(tn->info[a][i], tn->name.form[a].tok[i].flags);
 }
 
 static void describe(const ps_nf_form *f, char *out, size_t cap)
@@ -1343,19 +1409,8 @@ static void copy_tokens(char out[32], const ps_nf_form *f, uint8_t from, uint8_t
 static double score_candidate(token_table *tt, traveller_name *tn, const candidate *c,
                               const unsigned char *block, size_t len, ps_hit_person *best)
 {
-    if (!block)
-        return -1;
-    size_t pos = 0, remaining = 0;
     ps_nf_name en;
-    uint8_t index = 0;
-    bool found = false;
-    while (ps_nf_next(block, len, &pos, &remaining, &en)) {
-        if (index++ == c->name) {
-            found = true;
-            break;
-        }
-    }
-    if (!found)
+    if (!block_name(block, len, c->name, &en))
         return -1;
     /* each entry token's info and weight once, whichever traveller form it is scored against */
     token_info *ei[2][PS_NF_MAX_TOKENS];
@@ -1549,7 +1604,7 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     tt->items = ps_arena_alloc(scratch, TOKEN_MAX * sizeof *tt->items);
     tt->n = 0;
     memset(tt->slots, 0, sizeof tt->slots);
-    traveller_for_scoring(tt, tn);
+    gather_tokens(tt, tn, g.items, blocks, block_lens, n_scored);
     /* Best name per entry: candidates of one entry are scored, the best one kept. */
     for (uint32_t i = 0; i < n_scored; i++) {
         candidate *c = &g.items[i];
