@@ -7,7 +7,9 @@
  * token vocabulary: the listed tokens one deletion away (a misspelling either side) by their
  * 'T' keys. Each two tokens of a reading are looked up by their 'P' key, each token with
  * another's initial by its 'I' key, and — where a token is only reached through a listed token
- * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys. A key with
+ * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys (where one
+ * of the two is not common and its own keys were read, such a key only marks the names those
+ * found: it would find every name of the two readings). A key with
  * more references than its cap (a common token: MOHAMMED, SMITH) is not read; keys are read
  * rarest first, so a full candidate table holds what the most selective keys found. Every
  * reference says which token of which form of a listed name it stands for and which tokens
@@ -603,12 +605,19 @@ typedef struct candidate {
     double promise;
 } candidate;
 
+/* How a key's references count (planned_key.how): */
+enum {
+    HOW_MARK_OTHER = 1, /* a reference reaches its other token too (a pair key; an initial key
+                         * looked up with the traveller's initial) */
+    HOW_MARK_ONLY = 2,  /* it only marks candidates other keys found; read after all of those */
+};
+
 typedef struct gather {
     candidate *items;
     uint32_t n;
     uint32_t *slots;  /* open addressing over items, 2 * MAX_CANDIDATES */
     uint32_t bit;     /* the traveller token being looked up */
-    bool mark_other;  /* the key reaches the reference's other token too */
+    uint8_t how;      /* the key being read: HOW_* */
     uint8_t strength; /* what a reference under the key being read is worth */
     int year;         /* the traveller's birth year when the birth-year rule applies, else 0 */
     uint32_t refs;    /* references read */
@@ -632,15 +641,15 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
     g->refs++;
     uint8_t form = ref->form & 1;
     uint16_t reached = token_bit(ref->token);
-    if (g->mark_other && ref->other != PS_NAME_REF_NONE)
+    if ((g->how & HOW_MARK_OTHER) && ref->other != PS_NAME_REF_NONE)
         reached |= token_bit(ref->other);
     uint64_t h = (ref->entry * 0x9E3779B97F4A7C15ull) ^ ref->name;
     uint32_t mask = 2 * MAX_CANDIDATES - 1;
     for (uint32_t s = (uint32_t)(h >> 20) & mask;; s = (s + 1) & mask) {
         uint32_t idx = g->slots[s];
         if (idx == 0) {
-            if (g->n == MAX_CANDIDATES)
-                return true; /* full: no new candidates, but known ones are still marked */
+            if (g->n == MAX_CANDIDATES || (g->how & HOW_MARK_ONLY))
+                return true; /* full, or a key that only marks: no new candidate */
             candidate *c = &g->items[g->n++];
             c->entry = ref->entry;
             c->name = ref->name;
@@ -667,14 +676,13 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
     }
 }
 
-/* The keys a traveller's name is looked up by, read rarest first: when the candidate table
- * fills up, what it holds came through the most selective keys. */
+/* The keys a traveller's name is looked up by, read rarest first (those that only mark, last):
+ * when the candidate table fills up, what it holds came through the most selective keys. */
 typedef struct planned_key {
     char key[PS_NAME_KEY_MAX];
     uint8_t len;
-    bool mark_other; /* a reference reaches its other token too (a pair key; an initial key
-                      * looked up with the traveller's initial) */
-    uint32_t bits;   /* the traveller tokens it stands for */
+    uint8_t how;   /* HOW_* */
+    uint32_t bits; /* the traveller tokens it stands for */
     ps_name_postings refs;
 } planned_key;
 
@@ -689,7 +697,8 @@ typedef struct alternative {
     uint8_t len;
     uint8_t bit; /* the traveller token it stands for */
     bool common;
-    bool own; /* the traveller's token itself */
+    bool own;  /* the traveller's token itself */
+    bool read; /* its 'T' key is read: a listed token, not common */
 } alternative;
 
 #define MAX_ALTERNATIVES 128
@@ -703,14 +712,15 @@ typedef struct plan {
     uint32_t n_alt;
     /* Recording what one token plans (for the snapshot's memo, replayed when the token comes
      * again): 'K' u8 length, key, its ps_name_postings (valid as long as the snapshot, like
-     * the memo); 'A' u8 length, text, u8 flags (1 common, 2 own). */
+     * the memo); 'A' u8 length, text, u8 flags (1 common, 2 own, 4 read). */
     ps_buf *rec;
     bool rec_lost; /* something did not fit the plan: the recording is not the whole truth */
     int error;     /* a store error met while planning */
     uint32_t fresh, replayed; /* tokens planned afresh and from the memo */
 } plan;
 
-static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bool common, bool own)
+static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bool common, bool own,
+                            bool read)
 {
     if (len >= sizeof pl->alt[0].text)
         return;
@@ -718,7 +728,7 @@ static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bo
         ps_buf_putc(pl->rec, 'A');
         ps_buf_putc(pl->rec, (char)len);
         ps_buf_append(pl->rec, p, len);
-        ps_buf_putc(pl->rec, (char)((common ? 1 : 0) | (own ? 2 : 0)));
+        ps_buf_putc(pl->rec, (char)((common ? 1 : 0) | (own ? 2 : 0) | (read ? 4 : 0)));
     }
     if (pl->n_alt == MAX_ALTERNATIVES) {
         pl->rec_lost = true;
@@ -730,11 +740,12 @@ static void add_alternative(plan *pl, const char *p, size_t len, uint8_t bit, bo
     a->bit = bit;
     a->common = common;
     a->own = own;
+    a->read = read;
 }
 
 /* Adds a key and its references under the traveller bits given (once per key and bits). */
 static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen,
-                        ps_name_postings refs, bool mark_other)
+                        ps_name_postings refs, uint8_t how)
 {
     if (pl->n == MAX_PLANNED) {
         pl->rec_lost = true;
@@ -746,15 +757,18 @@ static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen,
         uint16_t at = pl->slots[h];
         if (!at || at > pl->n) /* empty, or left by keys taken back (a replay that failed) */
             break;
-        const planned_key *o = &pl->keys[at - 1];
-        if (o->len == klen && o->bits == bits && memcmp(o->key, key, klen) == 0)
+        planned_key *o = &pl->keys[at - 1];
+        if (o->len == klen && o->bits == bits && memcmp(o->key, key, klen) == 0) {
+            if (!(how & HOW_MARK_ONLY)) /* planned to find as well as mark: it finds */
+                o->how &= (uint8_t)~HOW_MARK_ONLY;
             return;
+        }
     }
     pl->slots[h] = (uint16_t)(pl->n + 1);
     planned_key *k = &pl->keys[pl->n++];
     memcpy(k->key, key, klen);
     k->len = (uint8_t)klen;
-    k->mark_other = mark_other;
+    k->how = how;
     k->bits = bits;
     k->refs = refs;
 }
@@ -770,7 +784,7 @@ static void lookup_keys(plan *pl, ps_name_lookup *l, size_t n)
 /* Plans a key looked up (refs) under the traveller bits given, unless it has no references
  * or more than cap. */
 static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, ps_name_postings refs,
-                     size_t cap, bool mark_other)
+                     size_t cap, uint8_t how)
 {
     if (!klen || !refs.count || refs.count > cap)
         return;
@@ -780,7 +794,7 @@ static void plan_key(plan *pl, uint32_t bits, const char *key, size_t klen, ps_n
         ps_buf_append(pl->rec, key, klen);
         ps_buf_append(pl->rec, &refs, sizeof refs);
     }
-    add_planned(pl, bits, key, klen, refs, mark_other);
+    add_planned(pl, bits, key, klen, refs, how);
 }
 
 /* Keys to plan, held back until a batch of them is gathered: looked up together, the batch's
@@ -790,7 +804,7 @@ typedef struct key_batch {
     struct {
         char key[PS_NAME_KEY_MAX];
         uint8_t len;
-        bool mark_other;
+        uint8_t how;
         uint32_t bits, cap;
     } items[KEY_BATCH];
     uint32_t n;
@@ -804,12 +818,12 @@ static void batch_flush(plan *pl, key_batch *kb)
     lookup_keys(pl, l, kb->n);
     for (uint32_t i = 0; i < kb->n; i++)
         plan_key(pl, kb->items[i].bits, kb->items[i].key, kb->items[i].len, l[i].refs,
-                 kb->items[i].cap, kb->items[i].mark_other);
+                 kb->items[i].cap, kb->items[i].how);
     kb->n = 0;
 }
 
 static void batch_key(plan *pl, key_batch *kb, uint32_t bits, const char *key, size_t klen,
-                      size_t cap, bool mark_other)
+                      size_t cap, uint8_t how)
 {
     if (!klen)
         return;
@@ -819,12 +833,14 @@ static void batch_key(plan *pl, key_batch *kb, uint32_t bits, const char *key, s
     kb->items[kb->n].len = (uint8_t)klen;
     kb->items[kb->n].bits = bits;
     kb->items[kb->n].cap = (uint32_t)cap;
-    kb->items[kb->n].mark_other = mark_other;
+    kb->items[kb->n].how = how;
     kb->n++;
 }
 
-/* A planned key's place in reading order: fewest references first, then planning order. */
+/* A planned key's place in reading order: those that only mark last, fewest references first,
+ * then planning order. */
 typedef struct read_order {
+    uint32_t late;
     uint32_t count;
     uint32_t index;
 } read_order;
@@ -832,6 +848,8 @@ typedef struct read_order {
 static int cmp_read_order(const void *a, const void *b)
 {
     const read_order *x = a, *y = b;
+    if (x->late != y->late)
+        return x->late < y->late ? -1 : 1;
     if (x->count != y->count)
         return x->count < y->count ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
@@ -844,6 +862,7 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         return pl->error;
     read_order *order = ps_arena_alloc(scratch, (pl->n + 1) * sizeof *order);
     for (uint32_t i = 0; i < pl->n; i++) {
+        order[i].late = (pl->keys[i].how & HOW_MARK_ONLY) != 0;
         order[i].count = pl->keys[i].refs.count;
         order[i].index = i;
         ps_name_postings_prefetch(&pl->keys[i].refs); /* every list's references on their way */
@@ -862,7 +881,7 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         const planned_key *k = &pl->keys[order[o].index];
         char kind = k->key[0];
         g->bit = k->bits;
-        g->mark_other = k->mark_other;
+        g->how = k->how;
         g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
         /* All of them, or — under the birth-year rule — those of entries with no single
          * birth year (group 0, first) and those born within a year of the traveller
@@ -951,9 +970,9 @@ static void plan_near(const neighbours *nb, const ps_name_lookup *l, char (*keys
     plan *pl = nb->pl;
     for (uint32_t i = 0; i < nb->n_near; i++) {
         bool common = l[i].refs.count > NEIGHBOUR_CAP;
-        add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, common, false);
+        add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, common, false, !common);
         if (!common)
-            plan_key(pl, 1u << nb->bit, keys[i], l[i].key_len, l[i].refs, NEIGHBOUR_CAP, false);
+            plan_key(pl, 1u << nb->bit, keys[i], l[i].key_len, l[i].refs, NEIGHBOUR_CAP, 0);
     }
 }
 
@@ -970,11 +989,11 @@ static bool plan_token_replay(plan *pl, uint8_t bit, const unsigned char *r, siz
         if (what == 'K' && i + len + sizeof(ps_name_postings) <= n) {
             ps_name_postings refs;
             memcpy(&refs, r + i + len, sizeof refs);
-            add_planned(pl, 1u << bit, (const char *)r + i, len, refs, false);
+            add_planned(pl, 1u << bit, (const char *)r + i, len, refs, 0);
             i += len + sizeof refs;
         } else if (what == 'A' && i + len + 1 <= n) {
             uint8_t flags = r[i + len];
-            add_alternative(pl, (const char *)r + i, len, bit, flags & 1, flags & 2);
+            add_alternative(pl, (const char *)r + i, len, bit, flags & 1, flags & 2, flags & 4);
             i += len + 1;
         } else {
             return false;
@@ -1260,10 +1279,10 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         pl->rec_lost = false;
         const ps_name_lookup *own = &l[f->first];
         for (size_t j = 0; j < N_KINDS; j++)
-            plan_key(pl, 1u << f->bit, f->keys[j], own[j].key_len, own[j].refs, CANDIDATE_CAP,
-                     false);
-        add_alternative(pl, f->p, f->len, f->bit, own[0].refs.count > CANDIDATE_CAP,
-                        true); /* kinds[0]: 'T' */
+            plan_key(pl, 1u << f->bit, f->keys[j], own[j].key_len, own[j].refs, CANDIDATE_CAP, 0);
+        uint32_t listed = own[0].refs.count; /* kinds[0]: 'T' */
+        add_alternative(pl, f->p, f->len, f->bit, listed > CANDIDATE_CAP, true,
+                        listed && listed <= CANDIDATE_CAP);
         f->nb = (neighbours){
             .pl = pl, .bit = f->bit, .tok = f->p, .len = f->len, .distinct = f->listed};
         f->nb.keys = *f->tk;
@@ -1307,6 +1326,25 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     }
     pl->rec = NULL;
     return pl->error;
+}
+
+/* Whether the names holding alternative z (not common) are candidates already, so that a pair
+ * key of z and a common alternative need only mark them: a listed neighbour's 'T' key is read;
+ * for the traveller's own token, its 'S' key read whole holds every token of its reading too.
+ * (A pair key finds the names of its two readings: for a neighbour, marking only leaves out
+ * the names whose token merely sounds like the neighbour of a misspelled token — most of what
+ * such a key found, and none of it close to the traveller's name.) */
+static bool found_by_own_keys(const query *q, const alternative *z)
+{
+    if (z->common || !z->read)
+        return false;
+    if (!z->own)
+        return true;
+    for (uint32_t a = 0; a < q->n; a++)
+        if (q->items[a].reading_read && q->items[a].len == z->len &&
+            memcmp(q->items[a].text, z->text, z->len) == 0)
+            return true;
+    return false;
 }
 
 /* Sets reading_read for the query tokens it holds for (see ps_screen_persons): their 'S' keys
@@ -1512,13 +1550,14 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
             if (!y->initial && b > a && !(x->reading_read && y->reading_read))
                 batch_key(&pl, kb, bits, key,
                           ps_name_pair_key_of(x->k.r, x->k.r_len, y->k.r, y->k.r_len, key),
-                          PAIR_CAP, true);
+                          PAIR_CAP, HOW_MARK_OTHER);
             if (!y->initial && x->reading_read)
                 continue;
             size_t ilen = x->len < PS_NAME_KEY_MAX - 3
                               ? ps_name_initial_key_of(x->k.r, x->k.r_len, y->text[0], key)
                               : 0;
-            batch_key(&pl, kb, bits, key, ilen, y->initial ? PAIR_CAP : INITIAL_CAP, y->initial);
+            batch_key(&pl, kb, bits, key, ilen, y->initial ? PAIR_CAP : INITIAL_CAP,
+                      y->initial ? HOW_MARK_OTHER : 0);
         }
     }
     batch_flush(&pl, kb);
@@ -1538,10 +1577,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
                 const alternative *x = &pl.alt[i], *y = &pl.alt[j];
                 if (x->bit == y->bit || (x->own && y->own) || !(x->common || y->common))
                     continue;
+                const alternative *z = x->common ? y : x; /* the other one */
+                uint8_t how = HOW_MARK_OTHER | (found_by_own_keys(&q, z) ? HOW_MARK_ONLY : 0);
                 char key[PS_NAME_KEY_MAX];
                 batch_key(&pl, kb, 1u << x->bit | 1u << y->bit, key,
                           ps_name_pair_key_of(reading[i], rlen[i], reading[j], rlen[j], key),
-                          PAIR_CAP, true);
+                          PAIR_CAP, how);
             }
         }
     }

@@ -321,6 +321,51 @@ START_TEST(test_token_plans_replayed)
 }
 END_TEST
 
+/* A misspelled common surname (KOVALENKA: KOVALENKO, too common to read) with a misspelled rare
+ * given name (BRONISLAF: BRONISLAV) is found by the pair key of the two neighbours; the pair key
+ * only marks the names BRONISLAV's own key found, so the names whose given name merely shares
+ * its reading (ABARANOSLAVA, BRNSLV) are not scored. */
+START_TEST(test_common_neighbour_pairs_mark_only)
+{
+    ps_store *s = fresh_store();
+    enum { OTHERS = 310, SOUNDALIKES = 5 };
+    static char others[OTHERS + SOUNDALIKES][128];
+    const char *other_lines[OTHERS + SOUNDALIKES];
+    for (int i = 0; i < OTHERS + SOUNDALIKES; i++) {
+        char given[16];
+        if (i < OTHERS)
+            snprintf(given, sizeof given, "ZOR%c%cEK", 'A' + i / 26, 'A' + i % 26);
+        else
+            snprintf(given, sizeof given, "ABARANOSLAV%c", "AEIOU"[i - OTHERS]);
+        snprintf(others[i], sizeof others[i],
+                 "{\"list\":\"wanted\",\"id\":\"O-%d\",\"names\":[{\"surname\":"
+                 "\"KOVALENKO\",\"given_names\":\"%s\"}]}",
+                 i, given);
+        other_lines[i] = others[i];
+    }
+    apply(s, other_lines, OTHERS + SOUNDALIKES);
+    static const char *const lines[] = {
+        "{\"list\":\"wanted\",\"id\":\"K-1\",\"names\":[{\"surname\":\"KOVALENKO\","
+        "\"given_names\":\"BRONISLAV\"}]}",
+    };
+    apply(s, lines, 1);
+    ps_snapshot *snap;
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ps_traveller t = {.id = PS_STR_LIT("t"),
+                      .surname = PS_STR_LIT("KOVALENKA"),
+                      .given_names = PS_STR_LIT("BRONISLAF")};
+    found f = {.n = 0};
+    ps_screen_counts counts = {0};
+    ps_arena_reset(&arena);
+    ck_assert_int_eq(ps_screen_traveller(snap, &t, &arena, on_hit, &f, &counts), PS_STORE_OK);
+    ck_assert_int_eq(f.n, 1);
+    ck_assert_str_eq(f.entries[0], "K-1:person");
+    ck_assert_uint_eq(counts.scored, 1);
+    ps_snapshot_end(snap);
+    drop_store(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("screen");
@@ -331,6 +376,7 @@ int main(void)
     tcase_add_test(tc, test_greek_gamma_iota);
     tcase_add_test(tc, test_birth_years_and_thresholds);
     tcase_add_test(tc, test_token_plans_replayed);
+    tcase_add_test(tc, test_common_neighbour_pairs_mark_only);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
