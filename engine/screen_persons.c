@@ -5,7 +5,8 @@
  * the traveller's normalized name (both readings, also without a leading particle and with
  * particles joined to it) is looked up by its 'T', 'S', 'V', 'F' and 'L' keys and through the
  * token vocabulary: the listed tokens one deletion away (a misspelling either side) by their
- * 'T' keys. Each two tokens of a reading are looked up by their 'P' key, each token with
+ * 'T' keys — for a listed token, all of them in one list of its neighbours' references
+ * (name_near_refs) unless they hold too many. Each two tokens of a reading are looked up by their 'P' key, each token with
  * another's initial by its 'I' key, and — where a token is only reached through a listed token
  * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys (where one
  * of the two is not common and its own keys were read, such a key only marks the names those
@@ -59,6 +60,11 @@
 #define SAME_COUNTRY   0.03    /* score moved by an agreeing nationality (the most evidence adds) */
 #define PAIR_FLOOR     PS_PAIR_FLOOR
 #define NEIGHBOUR_CAP  300     /* references expanded per neighbouring token (YANG for WANG) */
+#define NEAR_REFS_CAP                                                                              \
+    3000 /* references expanded of a listed token's neighbours together (name_near_refs), ten   \
+          * neighbours' worth; a token whose neighbours hold more (a neighbour of WANG) reads   \
+          * them one by one, the common ones not (measured: 1,000 x0.97, 100,000 x1.04, but     \
+          * a traveller without a birth date would read every reference of WANG) */
 
 /* A token's skeleton and outline keys and its reading (ps_name_keys_of), made once per token
  * rather than per pair. */
@@ -702,7 +708,9 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         char kind = k->key[0];
         g->bit = k->bits;
         g->how = k->how;
-        g->strength = kind == 'T' || kind == 'P' ? 3 : kind == 'S' || kind == 'V' ? 2 : 1;
+        g->strength = kind == 'T' || kind == 'P' || kind == 'N' ? 3
+                      : kind == 'S' || kind == 'V'              ? 2
+                                                                : 1;
         /* All of them, or — under the birth-year rule — those of entries with no single
          * birth year (group 0, first) and those born within a year of the traveller
          * (references are grouped by year, found by one search): the others could never be
@@ -784,11 +792,14 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
 }
 
 /* Plans the neighbours near_token kept by their 'T' keys, looked up (l, keys) — a common one
- * only as an alternative, for pair keys. */
+ * only as an alternative, for pair keys. When l is NULL, their references were read together
+ * (name_near_refs): each is an alternative whose references are read. */
 static void plan_near(const neighbours *nb, const ps_name_lookup *l, char (*keys)[PS_NAME_KEY_MAX])
 {
     plan *pl = nb->pl;
-    for (uint32_t i = 0; i < nb->n_near; i++) {
+    for (uint32_t i = 0; !l && i < nb->n_near; i++)
+        add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, false, false, true);
+    for (uint32_t i = 0; l && i < nb->n_near; i++) {
         bool common = l[i].refs.count > NEIGHBOUR_CAP;
         add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, common, false, !common);
         if (!common)
@@ -991,6 +1002,8 @@ typedef struct fresh_token {
     ps_buf rec;
     uint32_t first; /* its own keys' lookups from here, then its neighbours' list if it has one */
     bool listed;    /* in the vocabulary: its neighbours come in one list */
+    bool near_refs; /* ... and their references too (name_near_refs, read whole) */
+    char near_key[PS_NAME_DELETION_LEN + 1]; /* 'N' and the token */
     uint32_t first_del, n_dels; /* else its deletions' vocabulary lookups */
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
@@ -1001,12 +1014,14 @@ typedef struct fresh_token {
 } fresh_token;
 
 /* Plans the traveller's tokens: each one's own keys (PS_NAME_TOKEN_KINDS), then the listed
- * tokens one deletion away (a misspelling of a listed name, or the listed name misspelled).
- * What a token plans depends only on the token and the lists: it is remembered with the
- * snapshot (memo blob: u8 length, the token, then the recording) and replayed when the token
- * comes again. The tokens not remembered are planned together, each step for all of them: one
- * batch of lookups for their keys and, for a token of the vocabulary, its list of neighbours;
- * one for the vocabulary keys of the others' deletions; one for the neighbours' own keys. */
+ * tokens one deletion away (a misspelling of a listed name, or the listed name misspelled):
+ * for a listed token, its neighbours' references in one list (name_near_refs) when they are
+ * NEAR_REFS_CAP or fewer, else each neighbour's 'T' key. What a token plans depends only on
+ * the token and the lists: it is remembered with the snapshot (memo blob: u8 length, the
+ * token, then the recording) and replayed when the token comes again. The tokens not
+ * remembered are planned together, each step for all of them: one batch of lookups for their
+ * keys and, for a token of the vocabulary, its list of neighbours and their references; one
+ * for the vocabulary keys of the others' deletions; one for the neighbours' own keys. */
 static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
@@ -1045,8 +1060,9 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     if (!n_fresh)
         return PS_STORE_OK;
 
-    /* Step 1: every fresh token's own keys and its list of neighbours, looked up together. */
-    size_t cap = (size_t)n_fresh * (N_KINDS + 1 + PS_NAME_DELETIONS_MAX + 64);
+    /* Step 1: every fresh token's own keys, its list of neighbours and their references, looked
+     * up together. */
+    size_t cap = (size_t)n_fresh * (N_KINDS + 2 + PS_NAME_DELETIONS_MAX + 64);
     ps_name_lookup *l = ps_arena_alloc(scratch, cap * sizeof *l);
     uint32_t at = 0;
     for (uint32_t i = 0; i < n_fresh; i++) {
@@ -1064,6 +1080,11 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         bool fits = f->len >= PS_VOCAB_MIN_LEN && f->len <= PS_NAME_DELETION_LEN;
         l[at++] = (ps_name_lookup){
             .key = f->p, .key_len = fits ? f->len : 0, .index = PS_NAME_NEIGHBOURS};
+        f->near_key[0] = 'N';
+        if (fits)
+            memcpy(f->near_key + 1, f->p, f->len);
+        l[at++] = (ps_name_lookup){
+            .key = f->near_key, .key_len = fits ? f->len + 1u : 0, .index = PS_NAME_NEAR_REFS};
     }
     lookup_keys(pl, l, at);
     if (pl->error)
@@ -1075,6 +1096,7 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         f->listed = l[f->first + N_KINDS].key_len && l[f->first].refs.count > 0; /* kinds[0]: 'T' */
+        f->near_refs = f->listed && l[f->first + N_KINDS + 1].refs.count <= NEAR_REFS_CAP;
         f->first_del = at;
         f->n_dels = f->listed ? 0
                               : (uint32_t)ps_name_deletions(f->p, f->len, PS_VOCAB_MIN_LEN - 1,
@@ -1103,6 +1125,9 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         uint32_t listed = own[0].refs.count; /* kinds[0]: 'T' */
         add_alternative(pl, f->p, f->len, f->bit, listed > CANDIDATE_CAP, true,
                         listed && listed <= CANDIDATE_CAP);
+        if (f->near_refs)
+            plan_key(pl, 1u << f->bit, f->near_key, own[N_KINDS + 1].key_len,
+                     own[N_KINDS + 1].refs, NEAR_REFS_CAP, 0);
         f->nb = (neighbours){
             .pl = pl, .bit = f->bit, .tok = f->p, .len = f->len, .distinct = f->listed};
         f->nb.keys = *f->tk;
@@ -1118,14 +1143,15 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         f->lost = pl->rec_lost;
     }
 
-    /* Step 3: the neighbours' 'T' keys, looked up together, then planned. */
+    /* Step 3: the neighbours' 'T' keys of the tokens whose neighbours' references were not read
+     * together, looked up together, then planned. */
     char(*near_keys)[PS_NAME_KEY_MAX] =
         ps_arena_alloc(scratch, 64 * (size_t)n_fresh * PS_NAME_KEY_MAX);
     uint32_t n_near = 0;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         f->first_near = n_near;
-        for (uint32_t j = 0; j < f->nb.n_near; j++, n_near++)
+        for (uint32_t j = 0; !f->near_refs && j < f->nb.n_near; j++, n_near++)
             l[n_near] =
                 (ps_name_lookup){.key = near_keys[n_near],
                                  .key_len = ps_name_key('T', f->nb.near[j].text, f->nb.near[j].len,
@@ -1137,7 +1163,7 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         pl->rec = f->recording ? &f->rec : NULL;
         pl->rec_lost = f->lost;
         if (!pl->error)
-            plan_near(&f->nb, &l[f->first_near], &near_keys[f->first_near]);
+            plan_near(&f->nb, f->near_refs ? NULL : &l[f->first_near], &near_keys[f->first_near]);
         if (f->recording) { /* kept only when the whole plan was made and fitted */
             if (!pl->rec_lost && !pl->error)
                 ps_screen_memo_put(memo, f->hash, f->rec.data, f->rec.len);

@@ -11,8 +11,8 @@
  *   docs     canonical number -> u64 BE entry, u16 BE document index, char[3] issuer alpha-3
  *            (NUL padded): a bucket index (bucket_index.h) of 13-byte items
  *   docs_cf  confusable-folded number -> the same
- *   names, name_forms, name_vocab, name_near, name_blocks  the name index, written by
- *            store_names.c (see there)
+ *   names, name_forms, name_vocab, name_near, name_near_refs, name_blocks  the name index,
+ *            written by store_names.c (see there)
  *   patterns, name_patterns  document and name patterns, kept by store_patterns.c (see there)
  * The index values are big-endian so LMDB's byte order of duplicates is entry number order.
  *
@@ -53,8 +53,9 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
  * vocabulary and name patterns; 7: targeting rules; 8: names and name_vocab as bucket indexes;
  * 9: name refs say whether the entry has several birth dates; 10: docs and docs_cf as bucket
  * indexes; 11: name refs sorted by year group; 12: name_near, each listed token's neighbours;
- * 13: name_blocks, the short name_forms blocks again as a bucket index */
-#define STORE_LAYOUT      13u
+ * 13: name_blocks, the short name_forms blocks again as a bucket index; 14: name_near_refs,
+ * each listed token's neighbours' references in one list */
+#define STORE_LAYOUT      14u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -153,6 +154,7 @@ static int open_dbs(ps_store *s, MDB_txn *txn, char *err, size_t errlen)
         {"name_forms", MDB_INTEGERKEY, &s->name_forms},
         {"name_vocab", MDB_INTEGERKEY, &s->name_vocab},
         {"name_near", MDB_INTEGERKEY, &s->name_near},
+        {"name_near_refs", MDB_INTEGERKEY, &s->name_near_refs},
         {"name_blocks", MDB_INTEGERKEY, &s->name_blocks},
         {"patterns", 0, &s->patterns},
         {"name_patterns", 0, &s->name_patterns},
@@ -311,6 +313,8 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
     s->name_index = (ps_bucket_index){s->names, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE};
     s->vocab_index = (ps_bucket_index){s->name_vocab, PS_INDEX_BUCKET_BITS, 0};
     s->near_index = (ps_bucket_index){s->name_near, PS_INDEX_BUCKET_BITS, 0};
+    s->near_refs_index =
+        (ps_bucket_index){s->name_near_refs, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE};
     s->blocks_index = (ps_bucket_index){s->name_blocks, PS_INDEX_BUCKET_BITS, 0};
     s->doc_index[0] = (ps_bucket_index){s->docs, PS_INDEX_BUCKET_BITS, DOC_VALUE_SIZE};
     s->doc_index[1] = (ps_bucket_index){s->docs_cf, PS_INDEX_BUCKET_BITS, DOC_VALUE_SIZE};
@@ -947,6 +951,7 @@ int ps_snapshot_begin(ps_store *s, ps_snapshot **out, char *err, size_t errlen)
     snap->names_view = (ps_bi_view){snap->txn, &s->name_index, NULL};
     snap->vocab_view = (ps_bi_view){snap->txn, &s->vocab_index, NULL};
     snap->near_view = (ps_bi_view){snap->txn, &s->near_index, NULL};
+    snap->near_refs_view = (ps_bi_view){snap->txn, &s->near_refs_index, NULL};
     snap->blocks_view = (ps_bi_view){snap->txn, &s->blocks_index, NULL};
     for (int i = 0; i < 2; i++)
         snap->doc_views[i] = (ps_bi_view){snap->txn, &s->doc_index[i], NULL};
@@ -990,6 +995,7 @@ void ps_snapshot_end(ps_snapshot *snap)
     ps_bi_view_free(&snap->names_view);
     ps_bi_view_free(&snap->vocab_view);
     ps_bi_view_free(&snap->near_view);
+    ps_bi_view_free(&snap->near_refs_view);
     ps_bi_view_free(&snap->blocks_view);
     if (snap->memo && snap->memo_free)
         snap->memo_free(snap->memo);

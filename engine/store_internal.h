@@ -11,9 +11,10 @@
 struct ps_store {
     MDB_env *env;
     MDB_dbi meta, lists, entries, records, docs, docs_cf, names, name_forms, name_vocab, name_near,
-        name_blocks, patterns, name_patterns;
+        name_near_refs, name_blocks, patterns, name_patterns;
     MDB_dbi rules, rule_patterns; /* targeting rules and their databases (engine/rules_store.c) */
     ps_bucket_index name_index, vocab_index, near_index; /* names, name_vocab, name_near */
+    ps_bucket_index near_refs_index;                     /* name_near_refs */
     ps_bucket_index blocks_index;                        /* name_blocks */
     ps_bucket_index doc_index[2];                        /* docs, docs_cf */
     bool writable;
@@ -42,6 +43,7 @@ struct ps_snapshot {
     MDB_txn *txn;
     ps_bi_view doc_views[2];                      /* docs, docs_cf as read so far */
     ps_bi_view names_view, vocab_view, near_view; /* the name index, vocabulary, neighbours */
+    ps_bi_view near_refs_view;                    /* the neighbours' references */
     ps_bi_view blocks_view;                       /* name_blocks */
     uint64_t total_entries; /* every list's entries, counted on first use (0: not yet) */
     double min_threshold;   /* the lowest list threshold, on first use (0: not yet) */
@@ -62,9 +64,11 @@ struct ps_snapshot {
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out);
 /* A writer's queued changes of the name index and vocabulary (zero-initialized). */
 typedef struct ps_name_queue {
-    ps_bi_queue names, vocab, near, blocks;
+    ps_bi_queue names, vocab, near, near_refs, blocks;
     ps_buf came_went; /* tokens that joined or left the vocabulary in the flush under way:
                        * u8 1 (joined) or 0, u8 length, the token */
+    ps_buf token_refs; /* the queued changes of 'T' keys of vocabulary tokens, in order: u8 1
+                        * (add) or 0, u8 length, the token, its PS_NAME_REF_SIZE-byte reference */
 } ps_name_queue;
 
 /* add: stores block as entry n's name_forms (nothing for an entry without names) and queues
@@ -73,8 +77,8 @@ typedef struct ps_name_queue {
  * every index record. Returns an LMDB code. The index changes take effect at ps_names_flush. */
 int ps_names_apply(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const ps_buf *block,
                    uint64_t n, uint16_t year, bool add);
-/* Applies q to names (and, through the tokens that came or went, name_vocab and name_near) in
- * txn and empties it; an LMDB code. */
+/* Applies q to names (and, through the tokens that came or went, name_vocab and name_near; and
+ * through the tokens' changes, name_near_refs) in txn and empties it; an LMDB code. */
 int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q);
 size_t ps_names_queued(const ps_name_queue *q); /* bytes q holds */
 void ps_names_queue_free(ps_name_queue *q);

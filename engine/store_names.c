@@ -18,6 +18,13 @@
  * vocabulary, made when it joins: token -> every other token of the vocabulary that shares a
  * key of name_vocab with it. Screening reads a listed token's neighbours with one lookup
  * instead of one per deletion (most traveller tokens are listed ones).
+ * name_near_refs, a bucket index keyed by 'N' and a token of the vocabulary, holds the
+ * references of the 'T' keys of those of its neighbours that screening would pair with it
+ * (ps_token_sim, the token's being the traveller's, of PS_PAIR_FLOOR or more): screening reads
+ * a listed token's neighbours' references with one lookup instead of one per neighbour. Each
+ * flush carries every vocabulary token's net 'T' changes (token_refs) into the lists of its
+ * neighbours; a token that joins gathers its neighbours' references, and one that leaves takes
+ * its references out of its former neighbours' lists, its own list going too.
  * name_blocks, a bucket index keyed by the entry number (u64 LE), holds each name_forms block of
  * PS_BI_MAX_ITEM bytes or fewer once more, as its one item: screening reads the names of all the
  * candidates it scores in one batch of lookups instead of one B-tree search each (a longer block
@@ -31,12 +38,16 @@
  * of the blocks in name_forms; name_vocab holds exactly the neighbourhoods of the tokens that
  * have a 'T' key in names; name_near holds, for every token of the vocabulary with a
  * neighbour, exactly the other tokens of the vocabulary whose neighbourhoods meet its own;
+ * name_near_refs holds, for every token of the vocabulary, exactly the 'T' references of the
+ * tokens of its name_near list that pair with it (and nothing for any other token);
  * name_blocks holds exactly the blocks of name_forms that fit an item. */
 #include "bucket_index.h"
 #include "name_keys.h"
+#include "name_similarity.h"
 #include "paxscreen/bytes.h"
 #include "store_internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -178,6 +189,13 @@ static void apply_keys(ps_name_queue *q, const ps_store *s, const ps_buf *block,
                     unsigned char ref[PS_NAME_REF_SIZE];
                     pack_ref(ref, n, &r);
                     ps_bi_queue_op(&q->names, &s->name_index, key, klen, ref, sizeof ref, add);
+                    if (k < n_kinds && kinds[k] == 'T' && tok->len >= PS_VOCAB_MIN_LEN &&
+                        tok->len <= PS_NAME_DELETION_LEN) { /* for name_near_refs */
+                        ps_buf_putc(&q->token_refs, add ? 1 : 0);
+                        ps_buf_putc(&q->token_refs, (char)tok->len);
+                        ps_buf_append(&q->token_refs, tok->p, tok->len);
+                        ps_buf_append(&q->token_refs, ref, sizeof ref);
+                    }
                 }
             }
         }
@@ -293,6 +311,244 @@ static int near_queue(MDB_txn *txn, const ps_store *s, ps_name_queue *q, const c
     return 0;
 }
 
+/* ---- name_near_refs ---- */
+
+/* One queued change of a vocabulary token's 'T' key (ps_name_queue.token_refs). */
+typedef struct token_ref {
+    const char *tok;
+    uint8_t len;
+    bool add;
+    uint32_t seq;
+    const unsigned char *ref;
+} token_ref;
+
+static int cmp_token_refs(const void *pa, const void *pb)
+{
+    const token_ref *a = pa, *b = pb;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    int c = memcmp(a->tok, b->tok, a->len);
+    if (!c)
+        c = memcmp(a->ref, b->ref, PS_NAME_REF_SIZE);
+    return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool same_token(const token_ref *a, const token_ref *b)
+{
+    return a->len == b->len && memcmp(a->tok, b->tok, a->len) == 0;
+}
+
+/* The net change of each token and reference queued (the last one queued), grouped by token;
+ * NULL when there are none or no memory (*n 0). */
+static token_ref *net_token_refs(const ps_name_queue *q, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)q->token_refs.data;
+    size_t len = q->token_refs.len, count = 0;
+    for (size_t i = 0; i + 2 <= len; i += 2 + p[i + 1] + PS_NAME_REF_SIZE)
+        count++;
+    *n = 0;
+    token_ref *out = count ? malloc(count * sizeof *out) : NULL;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i + 2 <= len; i += 2 + p[i + 1] + PS_NAME_REF_SIZE, ++*n)
+        out[*n] = (token_ref){.tok = (const char *)p + i + 2,
+                              .len = p[i + 1],
+                              .add = p[i] == 1,
+                              .seq = (uint32_t)*n,
+                              .ref = p + i + 2 + p[i + 1]};
+    qsort(out, *n, sizeof *out, cmp_token_refs);
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        bool last = i + 1 == *n || !same_token(&out[i], &out[i + 1]) ||
+                    memcmp(out[i].ref, out[i + 1].ref, PS_NAME_REF_SIZE) != 0;
+        if (last)
+            out[kept++] = out[i];
+    }
+    *n = kept;
+    return out;
+}
+
+/* The tokens that came or went in this flush, to be asked about by text. */
+typedef struct came_went_set {
+    const unsigned char *cw; /* ps_name_queue.came_went */
+    uint32_t *slots;         /* 1 + offset into cw, 0 empty */
+    size_t mask;
+} came_went_set;
+
+static bool came_went_index(const ps_name_queue *q, came_went_set *set)
+{
+    set->cw = (const unsigned char *)q->came_went.data;
+    size_t count = 0;
+    for (size_t i = 0; i + 2 <= q->came_went.len; i += 2 + set->cw[i + 1])
+        count++;
+    size_t cap = 16;
+    while (cap < 2 * count)
+        cap <<= 1;
+    set->mask = cap - 1;
+    set->slots = calloc(cap, sizeof *set->slots);
+    if (!set->slots)
+        return false;
+    for (size_t i = 0; i + 2 <= q->came_went.len; i += 2 + set->cw[i + 1]) {
+        size_t h = (size_t)XXH3_64bits(set->cw + i + 2, set->cw[i + 1]) & set->mask;
+        while (set->slots[h])
+            h = (h + 1) & set->mask;
+        set->slots[h] = (uint32_t)(i + 1);
+    }
+    return true;
+}
+
+/* 1 when tok came in this flush, 0 when it went, -1 otherwise. */
+static int came_or_went(const came_went_set *set, const char *tok, size_t len)
+{
+    for (size_t h = (size_t)XXH3_64bits(tok, len) & set->mask; set->slots[h];
+         h = (h + 1) & set->mask) {
+        const unsigned char *e = set->cw + set->slots[h] - 1;
+        if (e[1] == len && memcmp(e + 2, tok, len) == 0)
+            return e[0];
+    }
+    return -1;
+}
+
+/* Whether screening pairs a traveller token x with the listed token y near it: the neighbours
+ * whose references x's list holds. */
+static bool pairs_with(const char *x, size_t xl, const ps_name_token_keys *kx, const char *y,
+                       size_t yl)
+{
+    ps_name_token_keys ky;
+    ps_name_keys_of(y, yl, &ky);
+    return ps_token_sim(x, xl, kx, y, yl, &ky) >= PS_PAIR_FLOOR;
+}
+
+/* Calls fn for every token of tok's list in name_near as txn now holds it. */
+static int each_neighbour(MDB_txn *txn, const ps_store *s, const char *tok, size_t len,
+                          int (*fn)(void *ctx, const char *w, size_t wlen), void *ctx)
+{
+    ps_bi_items it;
+    int rc = ps_bi_get(txn, &s->near_index, tok, len, ps_bi_hash(tok, len), &it);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    const unsigned char *w;
+    size_t wlen;
+    while (rc == 0 && ps_bi_next_var(&it, &w, &wlen))
+        rc = fn(ctx, (const char *)w, wlen);
+    return rc;
+}
+
+static size_t near_refs_key(const char *tok, size_t len, char *key)
+{
+    key[0] = 'N';
+    memcpy(key + 1, tok, len);
+    return len + 1;
+}
+
+/* One token's net changes, queued into the list of each neighbour that pairs with it. */
+typedef struct follow {
+    const ps_store *s;
+    ps_name_queue *q;
+    const token_ref *changes; /* of one token, n of them */
+    size_t n;
+    int which; /* 0: its removals, 1: its additions, 2: all of them, as removals */
+} follow;
+
+static int follow_into(void *ctx, const char *w, size_t wlen)
+{
+    follow *f = ctx;
+    ps_name_token_keys kw;
+    ps_name_keys_of(w, wlen, &kw);
+    if (!pairs_with(w, wlen, &kw, f->changes[0].tok, f->changes[0].len))
+        return 0;
+    char key[PS_NAME_KEY_MAX];
+    size_t klen = near_refs_key(w, wlen, key);
+    for (size_t i = 0; i < f->n; i++)
+        if (f->which == 2 || f->changes[i].add == (f->which == 1))
+            ps_bi_queue_op(&f->q->near_refs, &f->s->near_refs_index, key, klen, f->changes[i].ref,
+                           PS_NAME_REF_SIZE, f->which == 1);
+    return 0;
+}
+
+/* A token that joined: the references of each neighbour that pairs with it, into its list. */
+typedef struct gather_near {
+    MDB_txn *txn;
+    const ps_store *s;
+    ps_name_queue *q;
+    const char *tok;
+    size_t len;
+    ps_name_token_keys keys;
+} gather_near;
+
+static int gather_from(void *ctx, const char *w, size_t wlen)
+{
+    gather_near *g = ctx;
+    if (!pairs_with(g->tok, g->len, &g->keys, w, wlen))
+        return 0;
+    char tkey[PS_NAME_KEY_MAX], key[PS_NAME_KEY_MAX];
+    tkey[0] = 'T';
+    memcpy(tkey + 1, w, wlen);
+    size_t klen = near_refs_key(g->tok, g->len, key);
+    ps_bi_items it;
+    int rc = ps_bi_get(g->txn, &g->s->name_index, tkey, wlen + 1, ps_bi_hash(tkey, wlen + 1), &it);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    for (uint32_t i = 0; rc == 0 && i < it.count; i++)
+        ps_bi_queue_op(&g->q->near_refs, &g->s->near_refs_index, key, klen,
+                       it.p + (size_t)i * PS_NAME_REF_SIZE, PS_NAME_REF_SIZE, true);
+    return rc;
+}
+
+/* name_near_refs, before name_near is flushed: a token that left takes its references out of
+ * the lists of the neighbours it had, and its own list goes. */
+static int near_refs_leaving(MDB_txn *txn, const ps_store *s, ps_name_queue *q,
+                             const came_went_set *cws, const token_ref *tr, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0, j; rc == 0 && i < n; i = j) {
+        for (j = i + 1; j < n && same_token(&tr[i], &tr[j]);)
+            j++;
+        if (came_or_went(cws, tr[i].tok, tr[i].len) != 0)
+            continue;
+        follow f = {s, q, tr + i, j - i, 2};
+        rc = each_neighbour(txn, s, tr[i].tok, tr[i].len, follow_into, &f);
+        char key[PS_NAME_KEY_MAX];
+        size_t klen = near_refs_key(tr[i].tok, tr[i].len, key);
+        ps_bi_items it;
+        int r = rc ? rc : ps_bi_get(txn, &s->near_refs_index, key, klen, ps_bi_hash(key, klen), &it);
+        for (uint32_t k = 0; r == 0 && k < it.count; k++)
+            ps_bi_queue_op(&q->near_refs, &s->near_refs_index, key, klen,
+                           it.p + (size_t)k * PS_NAME_REF_SIZE, PS_NAME_REF_SIZE, false);
+        rc = r == MDB_NOTFOUND ? 0 : r;
+    }
+    return rc;
+}
+
+/* name_near_refs, once name_near is flushed: every other token's net changes go to the lists of
+ * its neighbours (all removals before any addition: a reference that moved from one token to
+ * another — an entry renamed — is removed under the one and added under the other), and a token
+ * that joined gathers its neighbours' references. */
+static int near_refs_following(MDB_txn *txn, const ps_store *s, ps_name_queue *q,
+                               const came_went_set *cws, const token_ref *tr, size_t n)
+{
+    int rc = 0;
+    for (int which = 0; which < 2; which++) {
+        for (size_t i = 0, j; rc == 0 && i < n; i = j) {
+            for (j = i + 1; j < n && same_token(&tr[i], &tr[j]);)
+                j++;
+            if (came_or_went(cws, tr[i].tok, tr[i].len) == 0)
+                continue;
+            follow f = {s, q, tr + i, j - i, which};
+            rc = each_neighbour(txn, s, tr[i].tok, tr[i].len, follow_into, &f);
+        }
+    }
+    for (size_t i = 0; rc == 0 && i + 2 <= q->came_went.len; i += 2 + cws->cw[i + 1]) {
+        if (cws->cw[i] != 1)
+            continue;
+        gather_near g = {.txn = txn, .s = s, .q = q, .tok = (const char *)cws->cw + i + 2,
+                         .len = cws->cw[i + 1]};
+        ps_name_keys_of(g.tok, g.len, &g.keys);
+        rc = each_neighbour(txn, s, g.tok, g.len, gather_from, &g);
+    }
+    return rc;
+}
+
 int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q)
 {
     flush_ctx ctx = {q, s};
@@ -300,12 +556,26 @@ int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q)
     int rc = ps_bi_flush(txn, &s->name_index, &q->names, on_name_change, &ctx);
     if (rc == 0)
         rc = ps_bi_flush(txn, &s->vocab_index, &q->vocab, NULL, NULL);
+    size_t n_refs = 0;
+    token_ref *refs = net_token_refs(q, &n_refs);
+    came_went_set cws = {0};
+    if (rc == 0 && ((!refs && q->token_refs.len) || !came_went_index(q, &cws)))
+        rc = ENOMEM;
+    if (rc == 0)
+        rc = near_refs_leaving(txn, s, q, &cws, refs, n_refs);
     const unsigned char *cw = (const unsigned char *)q->came_went.data;
     for (size_t i = 0; rc == 0 && i + 2 <= q->came_went.len; i += 2 + cw[i + 1])
         rc = near_queue(txn, s, q, (const char *)cw + i + 2, cw[i + 1], cw[i] == 1);
-    q->came_went.len = 0;
     if (rc == 0)
         rc = ps_bi_flush(txn, &s->near_index, &q->near, NULL, NULL);
+    if (rc == 0)
+        rc = near_refs_following(txn, s, q, &cws, refs, n_refs);
+    free(refs);
+    free(cws.slots);
+    q->came_went.len = 0;
+    q->token_refs.len = 0;
+    if (rc == 0)
+        rc = ps_bi_flush(txn, &s->near_refs_index, &q->near_refs, NULL, NULL);
     if (rc == 0)
         rc = ps_bi_flush(txn, &s->blocks_index, &q->blocks, NULL, NULL);
     return rc;
@@ -314,7 +584,8 @@ int ps_names_flush(MDB_txn *txn, const ps_store *s, ps_name_queue *q)
 size_t ps_names_queued(const ps_name_queue *q)
 {
     return ps_bi_queue_bytes(&q->names) + ps_bi_queue_bytes(&q->vocab) +
-           ps_bi_queue_bytes(&q->near) + ps_bi_queue_bytes(&q->blocks);
+           ps_bi_queue_bytes(&q->near) + ps_bi_queue_bytes(&q->near_refs) +
+           ps_bi_queue_bytes(&q->blocks) + q->token_refs.len;
 }
 
 void ps_names_queue_free(ps_name_queue *q)
@@ -322,8 +593,10 @@ void ps_names_queue_free(ps_name_queue *q)
     ps_bi_queue_free(&q->names);
     ps_bi_queue_free(&q->vocab);
     ps_bi_queue_free(&q->near);
+    ps_bi_queue_free(&q->near_refs);
     ps_bi_queue_free(&q->blocks);
     ps_buf_free(&q->came_went);
+    ps_buf_free(&q->token_refs);
 }
 
 void ps_name_postings_prefetch(const ps_name_postings *p)
@@ -419,6 +692,7 @@ int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
         }
         st[i].bl.view = l[i].index == PS_NAME_VOCABULARY   ? &snap->vocab_view
                         : l[i].index == PS_NAME_NEIGHBOURS ? &snap->near_view
+                        : l[i].index == PS_NAME_NEAR_REFS  ? &snap->near_refs_view
                                                            : &snap->names_view;
         st[i].bl.key = l[i].key;
         st[i].bl.klen = l[i].key_len;

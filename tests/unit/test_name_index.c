@@ -1,8 +1,9 @@
 /* tests/unit/test_name_index.c — the name index: key derivation (token, consonant skeleton,
  * vowel outline, reading, pair keys), the name_forms block round trip, need masks, and the
- * store keeping names, name_forms and the token vocabulary in step with inserts, updates and
- * deletes. */
+ * store keeping names, name_forms, the token vocabulary, the neighbours and their references in
+ * step with inserts, updates and deletes. */
 #include "../../engine/name_keys.h"
+#include "../../engine/name_similarity.h"
 #include "paxscreen/store.h"
 #include "test_dirs.h"
 
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define PS_NAME_REF_SIZE_TEST 16 /* bytes of a name reference (store_internal.h) */
 
 static char *key_of(char kind, const char *tok)
 {
@@ -261,7 +264,7 @@ static ps_store *temp_store(char *dir)
 /* name_near against the vocabulary: after every commit of random puts and deletes over tokens of
  * a small alphabet (so that many are one or two edits apart), each listed token's list holds
  * exactly the other tokens its deletions find in the vocabulary, and a token no longer listed
- * has none. */
+ * has none; name_near_refs holds exactly the references of the neighbours that pair. */
 typedef struct token_set {
     char tok[64][8];
     size_t n;
@@ -286,6 +289,55 @@ static bool in_set(const token_set *set, const char *tok)
         if (strcmp(set->tok[i], tok) == 0)
             return true;
     return false;
+}
+
+
+static int cmp_ref(const void *a, const void *b)
+{
+    return memcmp(a, b, PS_NAME_REF_SIZE_TEST);
+}
+
+/* Appends the references of postings p to refs (n of cap). */
+static void append_refs(unsigned char (*refs)[PS_NAME_REF_SIZE_TEST], size_t *n, size_t cap,
+                        const ps_name_postings *p)
+{
+    ck_assert_uint_le(*n + p->count, cap);
+    if (p->count)
+        memcpy(refs[*n], p->data, (size_t)p->count * PS_NAME_REF_SIZE_TEST);
+    *n += p->count;
+}
+
+/* name_near_refs of tok against its model: the 'T' references of the tokens of its neighbour
+ * list (got) that pair with it, or nothing when tok is not listed. */
+static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set *got, bool listed,
+                            int round)
+{
+    enum { CAP = 4096 };
+    static unsigned char want[CAP][PS_NAME_REF_SIZE_TEST], have[CAP][PS_NAME_REF_SIZE_TEST];
+    size_t n_want = 0, n_have = 0;
+    ps_name_token_keys kt;
+    ps_name_keys_of(tok, strlen(tok), &kt);
+    for (size_t i = 0; listed && i < got->n; i++) {
+        const char *w = got->tok[i];
+        ps_name_token_keys kw;
+        ps_name_keys_of(w, strlen(w), &kw);
+        if (ps_token_sim(tok, strlen(tok), &kt, w, strlen(w), &kw) < PS_PAIR_FLOOR)
+            continue;
+        char tkey[16] = "T";
+        memcpy(tkey + 1, w, strlen(w) + 1);
+        ps_name_postings p;
+        ck_assert_int_eq(ps_snapshot_name_postings(snap, tkey, strlen(tkey), &p), PS_STORE_OK);
+        append_refs(want, &n_want, CAP, &p);
+    }
+    char nkey[16] = "N";
+    memcpy(nkey + 1, tok, strlen(tok) + 1);
+    ps_name_lookup l = {.key = nkey, .key_len = strlen(nkey), .index = PS_NAME_NEAR_REFS};
+    ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
+    append_refs(have, &n_have, CAP, &l.refs);
+    qsort(want, n_want, sizeof want[0], cmp_ref);
+    ck_assert_msg(n_have == n_want, "round %d, %s: %zu neighbours' references, %zu expected",
+                  round, tok, n_have, n_want);
+    ck_assert(n_have == 0 || memcmp(have, want, n_have * sizeof want[0]) == 0);
 }
 
 START_TEST(test_near_index_matches_vocabulary)
@@ -346,6 +398,51 @@ START_TEST(test_near_index_matches_vocabulary)
                           tok, got.n, expected);
             for (size_t i = 0; i < got.n; i++)
                 ck_assert(in_set(&want, got.tok[i]) && strcmp(got.tok[i], tok) != 0);
+            check_near_refs(snap, tok, &got, ps_snapshot_name_count(snap, tkey, strlen(tkey)) > 0,
+                            round);
+        }
+        ps_snapshot_end(snap);
+    }
+    ps_store_close(s);
+    test_remove_dir(dir);
+}
+END_TEST
+
+/* A name whose token changes to another token near the same listed token (PETROVA to PETROV,
+ * both near PETROVE) moves its reference from the one to the other within one flush: the
+ * reference stays in PETROVE's list of neighbours' references. */
+START_TEST(test_near_refs_follow_a_rename)
+{
+    char dir[] = "/tmp/ps_name_near_refs.XXXXXX";
+    char err[256];
+    ps_store *s = temp_store(dir);
+    static const char *const names[][3] = {
+        {"W-A", "PETROVE", "IVAN"}, {"W-B", "PETROVA", "OLGA"},
+        {"W-C", "PETROV", "OLEG"},  {"W-E", "PETROVA", "IVAN"},
+        {"W-E", "PETROV", "IVAN"},  {"W-E", "PETROVA", "IVAN"},
+    };
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        ps_wl_name name = {.surname = {names[k][1], strlen(names[k][1])},
+                           .given_names = {names[k][2], strlen(names[k][2])}};
+        ps_wl_entry e = {.list = PS_STR_LIT("wanted"), .id = {names[k][0], strlen(names[k][0])},
+                         .names = &name, .n_names = 1};
+        put(s, &e, k + 1);
+        ps_snapshot *snap;
+        ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+        static const char *const tokens[] = {"PETROVE", "PETROVA", "PETROV"};
+        for (size_t t = 0; t < 3; t++) {
+            token_set got = {.n = 0};
+            ps_name_lookup l = {.key = tokens[t], .key_len = strlen(tokens[t]),
+                                .index = PS_NAME_NEIGHBOURS};
+            ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
+            const char *v;
+            size_t vlen;
+            while (ps_name_lookup_next(&l, &v, &vlen))
+                add_to_set(&got, v, vlen);
+            char tkey[16] = "T";
+            memcpy(tkey + 1, tokens[t], strlen(tokens[t]) + 1);
+            check_near_refs(snap, tokens[t], &got,
+                            ps_snapshot_name_count(snap, tkey, strlen(tkey)) > 0, (int)k);
         }
         ps_snapshot_end(snap);
     }
@@ -498,6 +595,7 @@ int main(void)
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
     tcase_add_test(tc, test_near_index_matches_vocabulary);
+    tcase_add_test(tc, test_near_refs_follow_a_rename);
     tcase_add_test(tc, test_name_blocks_match_name_forms);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
