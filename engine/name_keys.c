@@ -4,6 +4,7 @@
 #include "name_keys.h"
 
 #include <string.h>
+#include <xxhash.h>
 
 /* Appends form f of a normalized part to out, copying token letters into text. */
 static void add_tokens(ps_nf_form *out, const ps_name_form *f, uint8_t part, char *text, size_t cap,
@@ -307,4 +308,10 @@ size_t ps_name_key(char kind, const char *tok, size_t len, char *out)
     size_t n = kind == 'S' ? k.s_len : kind == 'V' ? k.v_len : 0;
     memcpy(out, kind == 'S' ? k.s : k.v, n);
     return n;
+}
+
+uint16_t ps_name_reading_hash(const char *reading, size_t len)
+{
+    uint16_t h = (uint16_t)XXH3_64bits(reading, len);
+    return h ? h : 1;
 }

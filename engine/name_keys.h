@@ -74,6 +74,9 @@ size_t ps_name_key(char kind, const char *tok, size_t len, char *out);
  * token itself. Returns its length (0 when the token does not fit); out holds PS_NAME_KEY_MAX
  * bytes. */
 size_t ps_name_reading(const char *tok, size_t len, char *out);
+/* The hash of a reading that name references carry for their form's other main tokens
+ * (ps_name_ref.mates): 16 bits, never 0. */
+uint16_t ps_name_reading_hash(const char *reading, size_t len);
 /* A token's 'S' and 'V' keys (ps_name_key; length 0 when it has none) and its reading
  * (ps_name_reading), made in one pass. */
 typedef struct ps_name_token_keys {

@@ -8,9 +8,10 @@
  * 'T' keys — for a listed token, all of them in one list of its neighbours' references
  * (name_near_refs) unless they hold too many. Each two tokens of a reading are looked up by their 'P' key, each token with
  * another's initial by its 'I' key, and — where a token is only reached through a listed token
- * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys (where one
- * of the two is not common and its own keys were read, such a key only marks the names those
- * found: it would find every name of the two readings). A key with
+ * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys; where one
+ * of the two is not common and its own keys were read, no pair key: each reference carries the
+ * reading hashes of its form's other main tokens (mates), and one that matches a common
+ * alternative's reaches that token too. A key with
  * more references than its cap (a common token: MOHAMMED, SMITH) is not read; keys are read
  * rarest first, so a full candidate table holds what the most selective keys found. Every
  * reference says which token of which form of a listed name it stands for and which tokens
@@ -435,8 +436,15 @@ typedef struct candidate {
 enum {
     HOW_MARK_OTHER = 1, /* a reference reaches its other token too (a pair key; an initial key
                          * looked up with the traveller's initial) */
-    HOW_MARK_ONLY = 2,  /* it only marks candidates other keys found; read after all of those */
 };
+
+/* A traveller alternative too common to read, by its reading's hash (ps_name_reading_hash): a
+ * reference whose form has another main token of that reading (ps_name_ref.mates) reaches that
+ * token too. */
+typedef struct common_reading {
+    uint16_t hash;
+    uint32_t bits; /* the traveller tokens whose alternative it is */
+} common_reading;
 
 typedef struct gather {
     candidate *items;
@@ -447,6 +455,11 @@ typedef struct gather {
     uint8_t strength; /* what a reference under the key being read is worth */
     int year;         /* the traveller's birth year when the birth-year rule applies, else 0 */
     uint32_t refs;    /* references read */
+    const common_reading *commons;
+    uint32_t n_commons;
+    bool by_mates; /* the key's references say, by their mates, which commons they reach: a
+                    * key of a token's own text or reading ('T', 'N', 'S'), as a pair key of
+                    * that token and the common alternative would */
 } gather;
 
 /* The birth-year rule: a name whose entry has one birth date two years or more from the
@@ -461,6 +474,29 @@ static uint16_t token_bit(uint8_t token)
     return token < 16 ? (uint16_t)(1u << token) : 0;
 }
 
+/* The form's other main tokens that have the reading of a common alternative of another
+ * traveller token than the key's: marked in *reached, those traveller tokens returned. A form
+ * with more main tokens than mates counts its others as reached (a candidate more, to score). */
+static uint32_t reached_by_mates(const gather *g, const ps_name_ref *ref, uint16_t *reached)
+{
+    uint16_t others = (uint16_t)(ref->need & ~token_bit(ref->token));
+    uint32_t bits = 0;
+    for (int m = 0; m < PS_NAME_MATES && others; m++) {
+        uint16_t at = (uint16_t)(others & -others);
+        others &= (uint16_t)(others - 1);
+        for (uint32_t i = 0; i < g->n_commons; i++) {
+            uint32_t b = g->commons[i].bits & ~g->bit;
+            if (b && g->commons[i].hash == ref->mates[m]) {
+                *reached |= at;
+                bits |= b;
+            }
+        }
+    }
+    if (others && ref->more_mates)
+        *reached |= others;
+    return bits;
+}
+
 static bool add_ref(void *ctx, const ps_name_ref *ref)
 {
     gather *g = ctx;
@@ -469,17 +505,18 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
     uint16_t reached = token_bit(ref->token);
     if ((g->how & HOW_MARK_OTHER) && ref->other != PS_NAME_REF_NONE)
         reached |= token_bit(ref->other);
+    uint32_t bits = g->bit | (g->by_mates ? reached_by_mates(g, ref, &reached) : 0);
     uint64_t h = (ref->entry * 0x9E3779B97F4A7C15ull) ^ ref->name;
     uint32_t mask = 2 * MAX_CANDIDATES - 1;
     for (uint32_t s = (uint32_t)(h >> 20) & mask;; s = (s + 1) & mask) {
         uint32_t idx = g->slots[s];
         if (idx == 0) {
-            if (g->n == MAX_CANDIDATES || (g->how & HOW_MARK_ONLY))
-                return true; /* full, or a key that only marks: no new candidate */
+            if (g->n == MAX_CANDIDATES)
+                return true; /* full: no new candidates, but known ones are still marked */
             candidate *c = &g->items[g->n++];
             c->entry = ref->entry;
             c->name = ref->name;
-            c->mask = g->bit;
+            c->mask = bits;
             c->year = ref->birth_year;
             c->need[form] = ref->need;
             c->need[!form] = 0;
@@ -492,7 +529,7 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
         }
         candidate *c = &g->items[idx - 1];
         if (c->entry == ref->entry && c->name == ref->name) {
-            c->mask |= g->bit;
+            c->mask |= bits;
             c->need[form] = ref->need;
             c->reached[form] |= reached;
             if (c->strength < 60000)
@@ -502,8 +539,8 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
     }
 }
 
-/* The keys a traveller's name is looked up by, read rarest first (those that only mark, last):
- * when the candidate table fills up, what it holds came through the most selective keys. */
+/* The keys a traveller's name is looked up by, read rarest first: when the candidate table fills
+ * up, what it holds came through the most selective keys. */
 typedef struct planned_key {
     char key[PS_NAME_KEY_MAX];
     uint8_t len;
@@ -583,12 +620,9 @@ static void add_planned(plan *pl, uint32_t bits, const char *key, size_t klen,
         uint16_t at = pl->slots[h];
         if (!at || at > pl->n) /* empty, or left by keys taken back (a replay that failed) */
             break;
-        planned_key *o = &pl->keys[at - 1];
-        if (o->len == klen && o->bits == bits && memcmp(o->key, key, klen) == 0) {
-            if (!(how & HOW_MARK_ONLY)) /* planned to find as well as mark: it finds */
-                o->how &= (uint8_t)~HOW_MARK_ONLY;
+        const planned_key *o = &pl->keys[at - 1];
+        if (o->len == klen && o->bits == bits && memcmp(o->key, key, klen) == 0)
             return;
-        }
     }
     pl->slots[h] = (uint16_t)(pl->n + 1);
     planned_key *k = &pl->keys[pl->n++];
@@ -663,10 +697,8 @@ static void batch_key(plan *pl, key_batch *kb, uint32_t bits, const char *key, s
     kb->n++;
 }
 
-/* A planned key's place in reading order: those that only mark last, fewest references first,
- * then planning order. */
+/* A planned key's place in reading order: fewest references first, then planning order. */
 typedef struct read_order {
-    uint32_t late;
     uint32_t count;
     uint32_t index;
 } read_order;
@@ -674,8 +706,6 @@ typedef struct read_order {
 static int cmp_read_order(const void *a, const void *b)
 {
     const read_order *x = a, *y = b;
-    if (x->late != y->late)
-        return x->late < y->late ? -1 : 1;
     if (x->count != y->count)
         return x->count < y->count ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
@@ -688,7 +718,6 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         return pl->error;
     read_order *order = ps_arena_alloc(scratch, (pl->n + 1) * sizeof *order);
     for (uint32_t i = 0; i < pl->n; i++) {
-        order[i].late = (pl->keys[i].how & HOW_MARK_ONLY) != 0;
         order[i].count = pl->keys[i].refs.count;
         order[i].index = i;
         ps_name_postings_prefetch(&pl->keys[i].refs); /* every list's references on their way */
@@ -708,6 +737,7 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         char kind = k->key[0];
         g->bit = k->bits;
         g->how = k->how;
+        g->by_mates = g->n_commons && (kind == 'T' || kind == 'N' || kind == 'S');
         g->strength = kind == 'T' || kind == 'P' || kind == 'N' ? 3
                       : kind == 'S' || kind == 'V'              ? 2
                                                                 : 1;
@@ -1174,12 +1204,14 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     return pl->error;
 }
 
-/* Whether the names holding alternative z (not common) are candidates already, so that a pair
- * key of z and a common alternative need only mark them: a listed neighbour's 'T' key is read;
- * for the traveller's own token, its 'S' key read whole holds every token of its reading too.
- * (A pair key finds the names of its two readings: for a neighbour, marking only leaves out
- * the names whose token merely sounds like the neighbour of a misspelled token — most of what
- * such a key found, and none of it close to the traveller's name.) */
+/* Whether the names holding alternative z (not common) are candidates already, so that the
+ * mates of their references (ps_name_ref.mates) tell which of them also hold a common
+ * alternative's reading, and no pair key of the two is looked up: a listed neighbour's 'T' key
+ * (or its token's name_near_refs) is read; for the traveller's own token, its 'S' key read
+ * whole holds every token of its reading too. (A pair key would find every name of the two
+ * readings: for a neighbour, the names whose token merely sounds like the neighbour of a
+ * misspelled token — most of what such a key found, and none of it close to the traveller's
+ * name.) */
 static bool found_by_own_keys(const query *q, const alternative *z)
 {
     if (z->common || !z->read)
@@ -1408,7 +1440,9 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     }
     batch_flush(&pl, kb);
     /* Two tokens one of which is only reached through a token too common to read (WANG for
-     * WAIG, WILLIAMS for ILLIAMS): the pair keys of their alternatives. */
+     * WAIG, WILLIAMS for ILLIAMS): the common alternatives' readings, which the mates of every
+     * reference read are matched against, and the pair keys of the alternatives whose names
+     * are not read otherwise (found_by_own_keys). */
     bool any_common = false;
     for (uint32_t i = 0; i < pl.n_alt && !any_common; i++)
         any_common = pl.alt[i].common;
@@ -1416,19 +1450,31 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         char(*reading)[PS_NAME_KEY_MAX] =
             ps_arena_alloc(scratch, pl.n_alt * (size_t)PS_NAME_KEY_MAX + 1);
         uint8_t rlen[MAX_ALTERNATIVES];
-        for (uint32_t i = 0; i < pl.n_alt; i++) /* each alternative read once, not per pair */
+        common_reading *commons = ps_arena_alloc(scratch, pl.n_alt * sizeof *commons + 1);
+        for (uint32_t i = 0; i < pl.n_alt; i++) { /* each alternative read once, not per pair */
             rlen[i] = (uint8_t)ps_name_reading(pl.alt[i].text, pl.alt[i].len, reading[i]);
+            if (!pl.alt[i].common)
+                continue;
+            uint16_t h = ps_name_reading_hash(reading[i], rlen[i]);
+            uint32_t c = 0;
+            while (c < g.n_commons && commons[c].hash != h)
+                c++;
+            if (c == g.n_commons)
+                commons[g.n_commons++] = (common_reading){h, 0};
+            commons[c].bits |= 1u << pl.alt[i].bit;
+        }
+        g.commons = commons;
         for (uint32_t i = 0; i < pl.n_alt; i++) {
             for (uint32_t j = i + 1; j < pl.n_alt; j++) {
                 const alternative *x = &pl.alt[i], *y = &pl.alt[j];
                 if (x->bit == y->bit || (x->own && y->own) || !(x->common || y->common))
                     continue;
-                const alternative *z = x->common ? y : x; /* the other one */
-                uint8_t how = HOW_MARK_OTHER | (found_by_own_keys(&q, z) ? HOW_MARK_ONLY : 0);
+                if (found_by_own_keys(&q, x->common ? y : x))
+                    continue; /* the mates of its references tell */
                 char key[PS_NAME_KEY_MAX];
                 batch_key(&pl, kb, 1u << x->bit | 1u << y->bit, key,
                           ps_name_pair_key_of(reading[i], rlen[i], reading[j], rlen[j], key),
-                          PAIR_CAP, how);
+                          PAIR_CAP, HOW_MARK_OTHER);
             }
         }
     }

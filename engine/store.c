@@ -54,8 +54,9 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
  * 9: name refs say whether the entry has several birth dates; 10: docs and docs_cf as bucket
  * indexes; 11: name refs sorted by year group; 12: name_near, each listed token's neighbours;
  * 13: name_blocks, the short name_forms blocks again as a bucket index; 14: name_near_refs,
- * each listed token's neighbours' references in one list */
-#define STORE_LAYOUT      14u
+ * each listed token's neighbours' references in one list; 15: name refs carry their form's
+ * other main tokens' reading hashes */
+#define STORE_LAYOUT      15u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24

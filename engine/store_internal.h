@@ -84,7 +84,6 @@ size_t ps_names_queued(const ps_name_queue *q); /* bytes q holds */
 void ps_names_queue_free(ps_name_queue *q);
 /* Buckets of each bucket index (names, vocabulary, documents): 1 << PS_INDEX_BUCKET_BITS. */
 #define PS_INDEX_BUCKET_BITS 12
-#define PS_NAME_REF_SIZE     16 /* bytes of one name index reference */
 /* The year every index record of e carries. */
 uint16_t ps_names_year(const ps_wl_entry *e);
 

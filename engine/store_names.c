@@ -3,13 +3,17 @@
  * keys in names, a bucket index (bucket_index.h) whose items are PS_NAME_REF_SIZE-byte references:
  * u16 BE year group (the entry's birth year; 0 when it has none or several), u48 BE entry,
  * u8 name, u8 token, u8 other token (the second token of a pair key, the token whose initial
- * an initial key holds; 0xFF for the other keys), u8 form, u16 BE birth year of the entry or 0
- * (with PS_NAME_YEAR_SEVERAL), u16 BE need mask of the form — big-endian, so a key's
- * references are in year-group order, then entry order: screening that may skip entries born
- * two years or more from the traveller reads only group 0 and the years around the
- * traveller's (ps_name_postings_from_year); the year also ranks candidates of a common name
- * before reading them, the need mask and the tokens let it drop a name some of whose main
- * tokens no key of the traveller reached. Entry numbers stay below 2^48 (they count entries).
+ * an initial key holds; 0xFF for the other keys), u8 form (0x80 set when the form has more
+ * main tokens than mates), u16 BE birth year of the entry or 0 (with PS_NAME_YEAR_SEVERAL),
+ * u16 BE need mask of the form, 3 x u16 BE mates (the reading hashes of the form's other main
+ * tokens, by position; 0 for none) — big-endian, so a key's references are in year-group
+ * order, then entry order: screening that may skip entries born two years or more from the
+ * traveller reads only group 0 and the years around the traveller's
+ * (ps_name_postings_from_year); the year also ranks candidates of a common name before reading
+ * them, the need mask and the tokens let it drop a name some of whose main tokens no key of
+ * the traveller reached, and the mates let a name reached through one token count as reached
+ * through a traveller token too common to read whose reading another main token has.
+ * Entry numbers stay below 2^48 (they count entries).
  * name_vocab, a bucket index of tokens, is the vocabulary of listed tokens by their deletion
  * neighbourhood: for every distinct token of at least PS_VOCAB_MIN_LEN letters, the token
  * itself and each of its single-letter deletions -> the token. Two tokens within one edit (or a
@@ -73,6 +77,11 @@ static void pack_ref(unsigned char out[PS_NAME_REF_SIZE], uint64_t entry, const 
     out[13] = (unsigned char)r->birth_year;
     out[14] = (unsigned char)(r->need >> 8);
     out[15] = (unsigned char)r->need;
+    out[11] |= r->more_mates ? 0x80 : 0;
+    for (int i = 0; i < PS_NAME_MATES; i++) {
+        out[16 + 2 * i] = (unsigned char)(r->mates[i] >> 8);
+        out[17 + 2 * i] = (unsigned char)r->mates[i];
+    }
 }
 
 static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
@@ -84,9 +93,12 @@ static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
     ref->name = p[8];
     ref->token = p[9];
     ref->other = p[10];
-    ref->form = p[11];
+    ref->form = p[11] & 0x7F;
+    ref->more_mates = (p[11] & 0x80) != 0;
     ref->birth_year = (uint16_t)(p[12] << 8 | p[13]);
     ref->need = (uint16_t)(p[14] << 8 | p[15]);
+    for (int i = 0; i < PS_NAME_MATES; i++)
+        ref->mates[i] = (uint16_t)(p[16 + 2 * i] << 8 | p[17 + 2 * i]);
 }
 
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out)
@@ -148,11 +160,21 @@ static void apply_keys(ps_name_queue *q, const ps_store *s, const ps_buf *block,
                              .birth_year = year,
                              .need = ps_nf_need_mask(form)};
             ps_name_token_keys tk[PS_NF_MAX_TOKENS]; /* each token's readings, made once */
-            for (uint8_t t = 0; t < form->n; t++)
+            uint16_t hash[PS_NF_MAX_TOKENS];
+            for (uint8_t t = 0; t < form->n; t++) {
                 ps_name_keys_of(form->tok[t].p, form->tok[t].len, &tk[t]);
+                hash[t] = ps_name_reading_hash(tk[t].r, tk[t].r_len);
+            }
             for (uint8_t t = 0; t < form->n; t++) {
                 const ps_nf_token *tok = &form->tok[t];
                 r.token = t;
+                /* the other main tokens' readings, by position */
+                uint16_t others = (uint16_t)(r.need & ~(t < 16 ? 1u << t : 0));
+                for (int m = 0; m < PS_NAME_MATES; m++) {
+                    r.mates[m] = others ? hash[__builtin_ctz(others)] : 0;
+                    others &= (uint16_t)(others - 1);
+                }
+                r.more_mates = others != 0;
                 for (size_t k = 0; k < n_kinds + 2 * (size_t)form->n; k++) {
                     char key[PS_NAME_KEY_MAX];
                     size_t klen;

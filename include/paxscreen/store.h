@@ -140,7 +140,15 @@ typedef struct ps_name_ref {
     uint16_t need;       /* the form's main tokens (bit i: token i): surname tokens, the first
                           * given name, every token of a full name — not particles, initials or
                           * middle names; tokens past the 16th are not in it */
+    /* The form's other main tokens (need without token), the first PS_NAME_MATES by position:
+     * each one's reading hash (ps_name_reading_hash; 0 where there is none), and whether the
+     * form has more: screening sees whether a name it reached through this token holds a
+     * token of the same reading as one of the traveller's without a key for the pair. */
+    uint16_t mates[3];
+    bool more_mates;
 } ps_name_ref;
+#define PS_NAME_MATES    3
+#define PS_NAME_REF_SIZE 22 /* bytes of one stored reference (ps_name_postings.data) */
 
 /* A key's references as stored (by year group, then entry): valid until ps_snapshot_end. */
 typedef struct ps_name_postings {

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PS_NAME_REF_SIZE_TEST 16 /* bytes of a name reference (store_internal.h) */
 
 static char *key_of(char kind, const char *tok)
 {
@@ -121,7 +120,7 @@ END_TEST
  * any size first, then years spread evenly, bunched, or all one year. */
 START_TEST(test_postings_from_year_matches_scan)
 {
-    enum { REF = 16, MAX = 600 };
+    enum { REF = PS_NAME_REF_SIZE, MAX = 600 };
     static unsigned char data[MAX * REF];
     unsigned seed = 99;
     for (int it = 0; it < 3000; it++) {
@@ -294,16 +293,16 @@ static bool in_set(const token_set *set, const char *tok)
 
 static int cmp_ref(const void *a, const void *b)
 {
-    return memcmp(a, b, PS_NAME_REF_SIZE_TEST);
+    return memcmp(a, b, PS_NAME_REF_SIZE);
 }
 
 /* Appends the references of postings p to refs (n of cap). */
-static void append_refs(unsigned char (*refs)[PS_NAME_REF_SIZE_TEST], size_t *n, size_t cap,
+static void append_refs(unsigned char (*refs)[PS_NAME_REF_SIZE], size_t *n, size_t cap,
                         const ps_name_postings *p)
 {
     ck_assert_uint_le(*n + p->count, cap);
     if (p->count)
-        memcpy(refs[*n], p->data, (size_t)p->count * PS_NAME_REF_SIZE_TEST);
+        memcpy(refs[*n], p->data, (size_t)p->count * PS_NAME_REF_SIZE);
     *n += p->count;
 }
 
@@ -313,7 +312,7 @@ static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set 
                             int round)
 {
     enum { CAP = 4096 };
-    static unsigned char want[CAP][PS_NAME_REF_SIZE_TEST], have[CAP][PS_NAME_REF_SIZE_TEST];
+    static unsigned char want[CAP][PS_NAME_REF_SIZE], have[CAP][PS_NAME_REF_SIZE];
     size_t n_want = 0, n_have = 0;
     ps_name_token_keys kt;
     ps_name_keys_of(tok, strlen(tok), &kt);

@@ -322,10 +322,11 @@ START_TEST(test_token_plans_replayed)
 END_TEST
 
 /* A misspelled common surname (KOVALENKA: KOVALENKO, too common to read) with a misspelled rare
- * given name (BRONISLAF: BRONISLAV) is found by the pair key of the two neighbours; the pair key
- * only marks the names BRONISLAV's own key found, so the names whose given name merely shares
- * its reading (ABARANOSLAVA, BRNSLV) are not scored. */
-START_TEST(test_common_neighbour_pairs_mark_only)
+ * given name (BRONISLAF: BRONISLAV) is found through BRONISLAV's references, whose mates say
+ * that the name's other main token reads as KOVALENKO; no pair key of the two readings is read,
+ * so the names whose given name merely shares BRONISLAV's reading (ABARANOSLAVA, BRNSLV) are
+ * not scored. */
+START_TEST(test_common_neighbour_reached_by_mates)
 {
     ps_store *s = fresh_store();
     enum { OTHERS = 310, SOUNDALIKES = 5 };
@@ -376,7 +377,7 @@ int main(void)
     tcase_add_test(tc, test_greek_gamma_iota);
     tcase_add_test(tc, test_birth_years_and_thresholds);
     tcase_add_test(tc, test_token_plans_replayed);
-    tcase_add_test(tc, test_common_neighbour_pairs_mark_only);
+    tcase_add_test(tc, test_common_neighbour_reached_by_mates);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
