@@ -6,12 +6,12 @@
  * particles joined to it) is looked up by its 'T', 'S', 'V', 'F' and 'L' keys and through the
  * token vocabulary: the listed tokens one deletion away (a misspelling either side) by their
  * 'T' keys — for a listed token, all of them in one list of its neighbours' references
- * (name_near_refs) unless they hold too many. Each two tokens of a reading are looked up by their 'P' key, each token with
- * another's initial by its 'I' key, and — where a token is only reached through a listed token
- * too common to read (WANG for WAIG) — the pairs of their alternatives by 'P' keys; where one
- * of the two is not common and its own keys were read, no pair key: each reference carries the
- * reading hashes of its form's other main tokens (mates), and one that matches a common
- * alternative's reaches that token too. A key with
+ * (name_near_refs) unless they hold too many. Each two tokens of a reading are looked up by
+ * their 'P' key, each token with another's initial by its 'I' key, and — where a token is only
+ * reached through a listed token too common to read (WANG for WAIG) — the pairs of their
+ * alternatives by 'P' keys; where one of the two is not common and its own keys were read, no
+ * pair key: each reference carries the reading hashes of its form's other main tokens
+ * (mates), and one that matches a common alternative's reaches that token too. A key with
  * more references than its cap (a common token: MOHAMMED, SMITH) is not read; keys are read
  * rarest first, so a full candidate table holds what the most selective keys found. Every
  * reference says which token of which form of a listed name it stands for and which tokens
@@ -822,14 +822,11 @@ static bool near_token(void *ctx, const char *v, size_t vlen)
 }
 
 /* Plans the neighbours near_token kept by their 'T' keys, looked up (l, keys) — a common one
- * only as an alternative, for pair keys. When l is NULL, their references were read together
- * (name_near_refs): each is an alternative whose references are read. */
+ * only as an alternative, for pair keys. */
 static void plan_near(const neighbours *nb, const ps_name_lookup *l, char (*keys)[PS_NAME_KEY_MAX])
 {
     plan *pl = nb->pl;
-    for (uint32_t i = 0; !l && i < nb->n_near; i++)
-        add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, false, false, true);
-    for (uint32_t i = 0; l && i < nb->n_near; i++) {
+    for (uint32_t i = 0; i < nb->n_near; i++) {
         bool common = l[i].refs.count > NEIGHBOUR_CAP;
         add_alternative(pl, nb->near[i].text, nb->near[i].len, nb->bit, common, false, !common);
         if (!common)
@@ -1030,11 +1027,13 @@ typedef struct fresh_token {
     bool recording; /* rec is kept for the memo */
     bool lost;      /* something it planned did not fit: the recording is not the whole truth */
     ps_buf rec;
-    uint32_t first; /* its own keys' lookups from here, then its neighbours' list if it has one */
+    uint32_t first; /* its own keys' lookups from here, then its neighbours' references' */
     bool listed;    /* in the vocabulary: its neighbours come in one list */
-    bool near_refs; /* ... and their references too (name_near_refs, read whole) */
+    bool near_refs; /* ... and their references, few enough to read whole, in another */
     char near_key[PS_NAME_DELETION_LEN + 1]; /* 'N' and the token */
-    uint32_t first_del, n_dels; /* else its deletions' vocabulary lookups */
+    /* its list of neighbours (listed, the references not read whole) or its deletions'
+     * vocabulary lookups (not listed) */
+    uint32_t first_del, n_dels;
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
     uint8_t del_lens[PS_NAME_DELETIONS_MAX];
@@ -1090,9 +1089,9 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     if (!n_fresh)
         return PS_STORE_OK;
 
-    /* Step 1: every fresh token's own keys, its list of neighbours and their references, looked
-     * up together. */
-    size_t cap = (size_t)n_fresh * (N_KINDS + 2 + PS_NAME_DELETIONS_MAX + 64);
+    /* Step 1: every fresh token's own keys and its neighbours' references, looked up
+     * together. */
+    size_t cap = (size_t)n_fresh * (N_KINDS + 1 + PS_NAME_DELETIONS_MAX + 64);
     ps_name_lookup *l = ps_arena_alloc(scratch, cap * sizeof *l);
     uint32_t at = 0;
     for (uint32_t i = 0; i < n_fresh; i++) {
@@ -1108,8 +1107,6 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
             l[at++] = (ps_name_lookup){.key = f->keys[j], .key_len = klen};
         }
         bool fits = f->len >= PS_VOCAB_MIN_LEN && f->len <= PS_NAME_DELETION_LEN;
-        l[at++] = (ps_name_lookup){
-            .key = f->p, .key_len = fits ? f->len : 0, .index = PS_NAME_NEIGHBOURS};
         f->near_key[0] = 'N';
         if (fits)
             memcpy(f->near_key + 1, f->p, f->len);
@@ -1119,18 +1116,26 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     lookup_keys(pl, l, at);
     if (pl->error)
         return pl->error;
-    /* Step 1b: a token not in the vocabulary (its 'T' key has no references) looks its
-     * deletions up there instead. A token one letter shorter than the shortest in the
-     * vocabulary still meets the deletions of those (JOH: JOHN). */
+    /* Step 1b: a listed token whose neighbours hold too many references for one list reads
+     * their list (name_near) instead; a token not in the vocabulary (its 'T' key has no
+     * references) looks its deletions up there. A token one letter shorter than the shortest
+     * in the vocabulary still meets the deletions of those (JOH: JOHN). */
     uint32_t first_del = at;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
-        f->listed = l[f->first + N_KINDS].key_len && l[f->first].refs.count > 0; /* kinds[0]: 'T' */
-        f->near_refs = f->listed && l[f->first + N_KINDS + 1].refs.count <= NEAR_REFS_CAP;
+        const ps_name_lookup *near_refs = &l[f->first + N_KINDS];
+        f->listed = near_refs->key_len && l[f->first].refs.count > 0; /* kinds[0]: 'T' */
+        f->near_refs = f->listed && near_refs->refs.count <= NEAR_REFS_CAP;
         f->first_del = at;
-        f->n_dels = f->listed ? 0
-                              : (uint32_t)ps_name_deletions(f->p, f->len, PS_VOCAB_MIN_LEN - 1,
-                                                            f->dels, f->del_lens);
+        if (f->listed) {
+            f->n_dels = f->near_refs ? 0 : 1;
+            if (f->n_dels)
+                l[at++] = (ps_name_lookup){
+                    .key = f->p, .key_len = f->len, .index = PS_NAME_NEIGHBOURS};
+            continue;
+        }
+        f->n_dels =
+            (uint32_t)ps_name_deletions(f->p, f->len, PS_VOCAB_MIN_LEN - 1, f->dels, f->del_lens);
         for (uint32_t j = 0; j < f->n_dels; j++)
             l[at++] = (ps_name_lookup){
                 .key = f->dels[j], .key_len = f->del_lens[j], .index = PS_NAME_VOCABULARY};
@@ -1139,7 +1144,9 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     if (pl->error)
         return pl->error;
 
-    /* Step 2: each token's own keys planned, its neighbours found in the vocabulary. */
+    /* Step 2: each token's own keys planned, its neighbours found in the vocabulary — or, read
+     * together, their references: those neighbours are no alternatives for pair keys, since
+     * what such a key would add the references' mates tell. */
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         if (f->recording) {
@@ -1155,18 +1162,18 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         uint32_t listed = own[0].refs.count; /* kinds[0]: 'T' */
         add_alternative(pl, f->p, f->len, f->bit, listed > CANDIDATE_CAP, true,
                         listed && listed <= CANDIDATE_CAP);
-        if (f->near_refs)
-            plan_key(pl, 1u << f->bit, f->near_key, own[N_KINDS + 1].key_len,
-                     own[N_KINDS + 1].refs, NEAR_REFS_CAP, 0);
         f->nb = (neighbours){
             .pl = pl, .bit = f->bit, .tok = f->p, .len = f->len, .distinct = f->listed};
+        if (f->near_refs) {
+            plan_key(pl, 1u << f->bit, f->near_key, own[N_KINDS].key_len, own[N_KINDS].refs,
+                     NEAR_REFS_CAP, 0);
+            f->lost = pl->rec_lost;
+            continue;
+        }
         f->nb.keys = *f->tk;
         bool more = true;
         const char *v;
         size_t vlen;
-        if (f->listed)
-            while (more && ps_name_lookup_next(&l[f->first + N_KINDS], &v, &vlen))
-                more = near_token(&f->nb, v, vlen);
         for (uint32_t j = 0; j < f->n_dels && more; j++)
             while (more && ps_name_lookup_next(&l[f->first_del + j], &v, &vlen))
                 more = near_token(&f->nb, v, vlen);
@@ -1193,7 +1200,7 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         pl->rec = f->recording ? &f->rec : NULL;
         pl->rec_lost = f->lost;
         if (!pl->error)
-            plan_near(&f->nb, f->near_refs ? NULL : &l[f->first_near], &near_keys[f->first_near]);
+            plan_near(&f->nb, &l[f->first_near], &near_keys[f->first_near]);
         if (f->recording) { /* kept only when the whole plan was made and fitted */
             if (!pl->rec_lost && !pl->error)
                 ps_screen_memo_put(memo, f->hash, f->rec.data, f->rec.len);
