@@ -732,6 +732,19 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
     } else {
         qsort(order, pl->n, sizeof *order, cmp_read_order);
     }
+    /* Under the birth-year rule, where each long list's window of years begins: the searches
+     * of every list step together. */
+    bool windowing = g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2;
+    const ps_name_postings **windowed_refs =
+        ps_arena_alloc(scratch, (pl->n + 1) * sizeof *windowed_refs);
+    uint32_t *window = ps_arena_alloc(scratch, (pl->n + 1) * sizeof *window), n_windowed = 0;
+    for (uint32_t o = 0; windowing && o < pl->n; o++)
+        if (pl->keys[order[o].index].refs.count > 32)
+            windowed_refs[n_windowed++] = &pl->keys[order[o].index].refs;
+    ps_name_postings_from_year_many(windowed_refs, n_windowed, (uint16_t)(g->year - 1), window);
+    for (uint32_t w = 0; w < n_windowed; w++)
+        __builtin_prefetch(windowed_refs[w]->data + (size_t)window[w] * PS_NAME_REF_SIZE);
+    uint32_t next_window = 0;
     for (uint32_t o = 0; o < pl->n; o++) {
         const planned_key *k = &pl->keys[order[o].index];
         char kind = k->key[0];
@@ -746,7 +759,7 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
          * (references are grouped by year, found by one search): the others could never be
          * scored. */
         uint32_t n = k->refs.count, r = 0;
-        bool windowed = g->year > 0 && g->year < PS_NAME_YEAR_SEVERAL - 2 && n > 32;
+        bool windowed = windowing && n > 32;
         for (; r < n; r++) {
             uint16_t year = ps_name_postings_year(&k->refs, r);
             if (windowed && year && !(year & PS_NAME_YEAR_SEVERAL))
@@ -759,7 +772,7 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         }
         if (!windowed)
             continue;
-        uint32_t from = ps_name_postings_from_year(&k->refs, (uint16_t)(g->year - 1));
+        uint32_t from = window[next_window++];
         for (r = from > r ? from : r; r < n; r++) {
             uint16_t year = ps_name_postings_year(&k->refs, r);
             if (year > g->year + 1)

@@ -647,6 +647,40 @@ uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year)
     return lo;
 }
 
+void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n, uint16_t year,
+                                     uint32_t *from)
+{
+    enum { BATCH = 64 };
+    for (size_t base = 0; base < n; base += BATCH) {
+        size_t m = n - base < BATCH ? n - base : BATCH;
+        uint32_t lo[BATCH], hi[BATCH];
+        for (size_t i = 0; i < m; i++) {
+            lo[i] = 0;
+            hi[i] = p[base + i]->count;
+        }
+        for (bool open = true; open;) { /* one step of every search, their reads overlapping */
+            open = false;
+            for (size_t i = 0; i < m; i++)
+                if (lo[i] < hi[i])
+                    __builtin_prefetch(p[base + i]->data +
+                                       (size_t)(lo[i] + (hi[i] - lo[i]) / 2) * PS_NAME_REF_SIZE);
+            for (size_t i = 0; i < m; i++) {
+                if (lo[i] >= hi[i])
+                    continue;
+                uint32_t mid = lo[i] + (hi[i] - lo[i]) / 2;
+                const unsigned char *r = p[base + i]->data + (size_t)mid * PS_NAME_REF_SIZE;
+                if ((uint16_t)(r[0] << 8 | r[1]) < year)
+                    lo[i] = mid + 1;
+                else
+                    hi[i] = mid;
+                open = open || lo[i] < hi[i];
+            }
+        }
+        for (size_t i = 0; i < m; i++)
+            from[base + i] = lo[i];
+    }
+}
+
 uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)
 {
     const unsigned char *r = p->data + (size_t)i * PS_NAME_REF_SIZE;

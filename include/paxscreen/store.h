@@ -201,6 +201,10 @@ uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i);
  * by the one birth year, ascending. The index of the first reference of year `year` or later
  * (year 1: the first with one known year; count when none). */
 uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year);
+/* The same for n lists at once, their searches stepping together so that their reads overlap:
+ * from[i] for p[i]. */
+void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n, uint16_t year,
+                                     uint32_t *from);
 /* How many references key has (0 when absent, or when the index cannot be read). */
 size_t ps_snapshot_name_count(ps_snapshot *snap, const char *key, size_t key_len);
 /* Calls fn for each distinct token of the lists one deletion away from tok or from one of tok's

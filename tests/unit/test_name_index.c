@@ -158,6 +158,40 @@ START_TEST(test_postings_from_year_matches_scan)
 }
 END_TEST
 
+/* ps_name_postings_from_year_many against one search per list, over more lists than one batch
+ * (64) of many lengths, for years before, inside and after theirs. */
+START_TEST(test_postings_from_year_many_matches_single)
+{
+    enum { LISTS = 150, MAX = 300 };
+    static unsigned char data[LISTS][MAX * PS_NAME_REF_SIZE];
+    ps_name_postings lists[LISTS];
+    const ps_name_postings *ptr[LISTS];
+    unsigned seed = 7;
+    for (int i = 0; i < LISTS; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t n = (seed >> 16) % MAX;
+        uint16_t year = 0;
+        memset(data[i], 0, sizeof data[i]);
+        for (uint32_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) % 4 == 0)
+                year = (uint16_t)(year ? year + (seed >> 20) % 3 : 1940 + (seed >> 20) % 40);
+            data[i][k * PS_NAME_REF_SIZE] = (unsigned char)(year >> 8);
+            data[i][k * PS_NAME_REF_SIZE + 1] = (unsigned char)year;
+        }
+        lists[i] = (ps_name_postings){data[i], n};
+        ptr[i] = &lists[i];
+    }
+    uint16_t years[] = {0, 1, 1939, 1960, 1985, 2100};
+    for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+        uint32_t from[LISTS];
+        ps_name_postings_from_year_many(ptr, LISTS, years[y], from);
+        for (int i = 0; i < LISTS; i++)
+            ck_assert_uint_eq(from[i], ps_name_postings_from_year(&lists[i], years[y]));
+    }
+}
+END_TEST
+
 START_TEST(test_need_mask)
 {
     ps_nf_name n;
@@ -590,6 +624,7 @@ int main(void)
     tcase_add_test(tc, test_readings_and_pairs);
     tcase_add_test(tc, test_keys_in_one_pass);
     tcase_add_test(tc, test_postings_from_year_matches_scan);
+    tcase_add_test(tc, test_postings_from_year_many_matches_single);
     tcase_add_test(tc, test_need_mask);
     tcase_add_test(tc, test_block_round_trip);
     tcase_add_test(tc, test_store_keeps_index_in_step);
