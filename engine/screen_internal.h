@@ -22,6 +22,9 @@ typedef struct ps_screen_memo ps_screen_memo;
 ps_screen_memo *ps_screen_memo_of(ps_snapshot *snap); /* NULL when out of memory */
 const unsigned char *ps_screen_memo_find(const ps_screen_memo *m, uint64_t hash, size_t *len);
 void ps_screen_memo_put(ps_screen_memo *m, uint64_t hash, const void *blob, size_t len);
+/* A table of n slots kept with the memo for one screening at a time, all 0 between uses: its
+ * user sets every slot it used back to 0 before the next. NULL when out of memory. */
+uint32_t *ps_screen_memo_table(ps_screen_memo *m, size_t n);
 
 /* Sets h->threshold from the entry's list, and h->action from it when the entry names none. */
 void ps_screen_list_defaults(ps_snapshot *snap, ps_str list, ps_hit *h);

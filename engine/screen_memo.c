@@ -3,7 +3,8 @@
  * the lists, so a token met again (travellers share names) is planned without reading the
  * store. A direct-mapped table of MEMO_SLOTS blobs keyed by a 64-bit hash of the token; a
  * slot's blob is replaced when another token maps there, so memory stays bounded (each blob
- * at most PS_MEMO_MAX_BLOB bytes). */
+ * at most PS_MEMO_MAX_BLOB bytes). It also keeps a table screening reuses from one traveller
+ * to the next instead of clearing a new one each time. */
 #include "screen_internal.h"
 
 #include <stdlib.h>
@@ -19,6 +20,8 @@ typedef struct memo_slot {
 
 struct ps_screen_memo {
     memo_slot slots[MEMO_SLOTS];
+    uint32_t *table; /* ps_screen_memo_table */
+    size_t table_n;
 };
 
 static void memo_free(void *p)
@@ -26,6 +29,7 @@ static void memo_free(void *p)
     ps_screen_memo *m = p;
     for (size_t i = 0; i < MEMO_SLOTS; i++)
         free(m->slots[i].blob);
+    free(m->table);
     free(m);
 }
 
@@ -64,4 +68,17 @@ void ps_screen_memo_put(ps_screen_memo *m, uint64_t hash, const void *blob, size
     s->blob = copy;
     s->len = (uint32_t)len;
     s->hash = hash;
+}
+
+uint32_t *ps_screen_memo_table(ps_screen_memo *m, size_t n)
+{
+    if (m->table_n < n) {
+        uint32_t *t = calloc(n, sizeof *t);
+        if (!t)
+            return NULL;
+        free(m->table);
+        m->table = t;
+        m->table_n = n;
+    }
+    return m->table;
 }

@@ -429,6 +429,7 @@ typedef struct candidate {
     uint16_t reached[2]; /* per form: the tokens some key of the traveller reached */
     uint16_t strength;   /* how exactly it was reached: token and pair keys count most */
     uint32_t mask;       /* traveller tokens that led here */
+    uint32_t slot;       /* its slot in gather.slots */
     double promise;
 } candidate;
 
@@ -524,6 +525,7 @@ static bool add_ref(void *ctx, const ps_name_ref *ref)
             c->reached[!form] = 0;
             c->strength = g->strength;
             c->promise = 0;
+            c->slot = s;
             g->slots[s] = g->n;
             return true;
         }
@@ -1408,7 +1410,12 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
         year && 1.0 + DOB_DIFFERENT + SAME_COUNTRY + 1e-9 < ps_snapshot_min_threshold(snap);
     gather g = {0};
     g.items = ps_arena_alloc(scratch, MAX_CANDIDATES * sizeof *g.items);
-    g.slots = ps_arena_calloc(scratch, 2 * MAX_CANDIDATES * sizeof *g.slots);
+    /* the candidates' slots: the memo's table, left all 0 by the traveller before (each slot
+     * set is cleared once the keys are read), else a new one */
+    ps_screen_memo *memo = ps_screen_memo_of(snap);
+    g.slots = memo ? ps_screen_memo_table(memo, 2 * MAX_CANDIDATES) : NULL;
+    if (!g.slots)
+        g.slots = ps_arena_calloc(scratch, 2 * MAX_CANDIDATES * sizeof *g.slots);
     g.year = by_year ? year : 0;
 
     /* The tokens to look up, per reading: each substantive token under its own bit (shared
@@ -1500,6 +1507,8 @@ int ps_screen_persons(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratc
     }
     batch_flush(&pl, kb);
     rc = expand_plan(&pl, &g, scratch);
+    for (uint32_t i = 0; i < g.n; i++)
+        g.slots[g.items[i].slot] = 0;
     if (counts) {
         counts->tokens_fresh += pl.fresh;
         counts->tokens_replayed += pl.replayed;
