@@ -49,7 +49,7 @@ static size_t join_form(const ps_nf_form *f, char *out, size_t cap)
 int ps_screen_name_patterns(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch,
                             const void *seen, ps_hit_fn fn, void *ctx, ps_screen_counts *counts)
 {
-    if (!t->surname.len && !t->given_names.len)
+    if ((!t->surname.len && !t->given_names.len) || !ps_snapshot_has_name_patterns(snap))
         return PS_STORE_OK;
     ps_nf_name name;
     char text[1024];

@@ -351,6 +351,11 @@ int ps_snapshot_name_patterns(ps_snapshot *snap, const char *name, size_t len,
     return scan(snap, PS_PATTERN_NAMES, name, len, fn, ctx);
 }
 
+bool ps_snapshot_has_name_patterns(ps_snapshot *snap)
+{
+    return load(snap, PS_PATTERN_NAMES);
+}
+
 void ps_patterns_free(ps_snapshot *snap)
 {
     for (int kind = 0; kind < 2; kind++) {

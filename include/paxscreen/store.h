@@ -112,6 +112,8 @@ int ps_snapshot_doc_patterns(ps_snapshot *snap, const char *key, size_t key_len,
  * ref->document is the index into the entry's name_patterns, ref->issuer is empty. */
 int ps_snapshot_name_patterns(ps_snapshot *snap, const char *name, size_t len,
                               void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
+/* Whether the lists hold any name pattern (a traveller need not be joined up for them). */
+bool ps_snapshot_has_name_patterns(ps_snapshot *snap);
 
 /* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
  * entry number order. Returns PS_STORE_OK whether or not the key was there. */
