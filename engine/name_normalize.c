@@ -124,10 +124,34 @@ static void ps_read_ascii_char(ps_norm_state *st, unsigned c)
         ps_name_sep(st);
 }
 
+/* Pure ASCII: both forms are the same, so the letters go straight into the primary form, which
+ * the alternate then copies (what ps_read_ascii_char would write, letter by letter). */
 static void ps_read_ascii(ps_norm_state *st, const unsigned char *p, size_t len)
 {
-    for (size_t i = 0; i < len && !st->full; i++)
-        ps_read_ascii_char(st, p[i]);
+    ps_raw *r = &st->raw[PS_PRIMARY];
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = p[i];
+        if (c >= 'a' && c <= 'z')
+            c -= 'a' - 'A';
+        if (c >= 'A' && c <= 'Z') {
+            size_t need = (r->sep && r->len) ? 2 : 1;
+            if (r->len + need > PS_RAW_CAP) {
+                st->full = true;
+                st->truncated = true;
+                break;
+            }
+            if (r->sep && r->len)
+                r->buf[r->len++] = ' ';
+            r->sep = false;
+            r->buf[r->len++] = (char)c;
+        } else if (c != '\'' && c != '`' && !(c >= '0' && c <= '9')) {
+            r->sep = true; /* apostrophes, digits: dropped; anything else separates */
+        }
+    }
+    ps_raw *alt = &st->raw[PS_ALTERNATE];
+    memcpy(alt->buf, r->buf, r->len);
+    alt->len = r->len;
+    alt->sep = r->sep;
 }
 
 /* A letter outside ASCII; s[*i] is the code point after it (a digraph may consume it). The

@@ -330,6 +330,39 @@ START_TEST(test_invalid_utf8)
 }
 END_TEST
 
+/* The ASCII fast path gives what the general reader gives: the same input with an invalid byte
+ * in front (dropped, but it sends the input down the general path), over random ASCII of every
+ * kind of character and of lengths up to past the raw form's capacity. */
+START_TEST(test_ascii_fast_path_matches_general)
+{
+    static const char alphabet[] = "abcdeXYZ  -'`0123,.ALBINVANDEMRSDRJOHN";
+    unsigned seed = 12345;
+    for (int it = 0; it < 2000; it++) {
+        char in[1001];
+        seed = seed * 1103515245u + 12345u;
+        size_t len = it < 1900 ? (seed >> 16) % 60 : 700 + (seed >> 16) % 300;
+        in[0] = '\xff';
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            in[1 + i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        ps_name_norm fast, general;
+        ps_name_normalize(in + 1, len, &fast);
+        ps_name_normalize(in, len + 1, &general);
+        ck_assert_int_eq(fast.truncated, general.truncated);
+        ck_assert_int_eq(fast.has_alternate, general.has_alternate);
+        const ps_name_form *a[] = {&fast.primary, &fast.alternate};
+        const ps_name_form *b[] = {&general.primary, &general.alternate};
+        for (int f = 0; f < 2; f++) {
+            ck_assert_uint_eq(a[f]->len, b[f]->len);
+            ck_assert(memcmp(a[f]->text, b[f]->text, a[f]->len) == 0);
+            ck_assert_uint_eq(a[f]->n_tokens, b[f]->n_tokens);
+            ck_assert(memcmp(a[f]->flags, b[f]->flags, a[f]->n_tokens) == 0);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_empty)
 {
     const char *empties[] = {"", "   ,,, ", "12345", "'''", "-", "\xff", "٣٤"};
@@ -485,6 +518,7 @@ static Suite *name_normalize_suite(void)
     tcase_add_test(tc, test_han_hangul_hebrew);
     tcase_add_test(tc, test_other_scripts);
     tcase_add_test(tc, test_invalid_utf8);
+    tcase_add_test(tc, test_ascii_fast_path_matches_general);
     tcase_add_test(tc, test_empty);
     tcase_add_test(tc, test_token_limit);
     tcase_add_test(tc, test_byte_limit);
