@@ -268,17 +268,6 @@ void ps_bi_view_get_many(ps_bi_lookup *l, size_t n)
         ps_bi_lookup_finish(&l[i]);
 }
 
-void ps_bi_view_prefetch(const ps_bi_view *view, uint64_t hash)
-{
-    if (!view->buckets)
-        return;
-    const struct ps_bi_bucket *bk = &view->buckets[bucket_of(view->bi, hash)];
-    if (bk->state != BUCKET_PRESENT)
-        return;
-    uint32_t mask = ((uint32_t)1 << bk->slot_bits) - 1;
-    __builtin_prefetch(bk->p + HEADER_SIZE + (size_t)((uint32_t)hash & mask) * RECORD_SIZE);
-}
-
 void ps_bi_view_free(ps_bi_view *view)
 {
     free(view->buckets);

@@ -86,9 +86,6 @@ void ps_bi_lookup_probe(ps_bi_lookup *l);
 void ps_bi_lookup_finish(ps_bi_lookup *l);
 /* The three steps over n lookups. */
 void ps_bi_view_get_many(ps_bi_lookup *l, size_t n);
-/* Asks the CPU to start loading the slot a lookup of hash will read (when the view knows its
- * bucket): several lookups prefetched first wait for memory together, not one after another. */
-void ps_bi_view_prefetch(const ps_bi_view *view, uint64_t hash);
 void ps_bi_view_free(ps_bi_view *view);
 
 /* Steps through variable-size items (item_size 0): true and the next item, false at the end. */

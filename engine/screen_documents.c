@@ -81,42 +81,45 @@ static int report(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index,
     return PS_STORE_OK;
 }
 
-enum lookup_kind { BY_NUMBER, BY_CONFUSABLE, BY_PATTERN };
-
-/* Looks key up and reports every acceptable entry; *found counts them. */
-static int lookup(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index, const char *key,
-                  size_t klen, enum lookup_kind kind, const char *issuer, ps_arena *scratch,
-                  ps_hit_fn fn, void *ctx, uint32_t *found)
+/* Reports every acceptable entry of refs (one hit per entry for the document); *found counts
+ * them. */
+static int report_all(ps_snapshot *snap, const ps_traveller *t, uint32_t doc_index,
+                      const ref_list *refs, bool confusable, bool pattern, const char *issuer,
+                      ps_arena *scratch, ps_hit_fn fn, void *ctx, uint32_t *found)
 {
-    ref_list refs;
-    refs.n = refs.dropped = 0;
-    bool confusable = kind == BY_CONFUSABLE;
-    int rc = kind == BY_PATTERN ? ps_snapshot_doc_patterns(snap, key, klen, collect, &refs)
-                                : ps_snapshot_docs(snap, confusable, key, klen, collect, &refs);
-    if (rc != PS_STORE_OK && rc != PS_STORE_NOT_FOUND)
-        return rc;
-    uint64_t reported[MAX_REFS]; /* one hit per entry for this document */
+    uint64_t reported[MAX_REFS];
     *found = 0;
-    for (uint32_t r = 0; r < refs.n; r++) {
+    for (uint32_t r = 0; r < refs->n; r++) {
         ps_doc_match m;
         double score;
-        if (!judge(&refs.refs[r], issuer, confusable, &m, &score))
+        if (!judge(&refs->refs[r], issuer, confusable, &m, &score))
             continue;
-        if (kind == BY_PATTERN) {
+        if (pattern) {
             m = PS_DOC_PATTERN;
             score = 0.95;
         }
         bool seen = false;
         for (uint32_t q = 0; q < *found && !seen; q++)
-            seen = reported[q] == refs.refs[r].entry;
+            seen = reported[q] == refs->refs[r].entry;
         if (seen)
             continue;
-        reported[(*found)++] = refs.refs[r].entry;
-        rc = report(snap, t, doc_index, &refs.refs[r], m, score, scratch, fn, ctx);
+        reported[(*found)++] = refs->refs[r].entry;
+        int rc = report(snap, t, doc_index, &refs->refs[r], m, score, scratch, fn, ctx);
         if (rc != PS_STORE_OK)
             return rc;
     }
     return PS_STORE_OK;
+}
+
+/* The records of a document's two keys, apart. */
+typedef struct both_lists {
+    ref_list by_number, by_confusable;
+} both_lists;
+
+static void collect_both(void *ctx, const ps_doc_ref *ref, bool confusable)
+{
+    both_lists *b = ctx;
+    collect(confusable ? &b->by_confusable : &b->by_number, ref);
 }
 
 int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scratch, ps_hit_fn fn,
@@ -131,18 +134,28 @@ int ps_screen_documents(ps_snapshot *snap, const ps_traveller *t, ps_arena *scra
         if (!klen)
             continue;
         size_t cf_len = ps_docnum_confusable(d->number.ptr, d->number.len, cf_key);
-        ps_snapshot_docs_prefetch(snap, false, key, klen); /* both on their way together */
-        ps_snapshot_docs_prefetch(snap, true, cf_key, cf_len);
         const char *issuer = ps_country_alpha3(d->issuer.ptr, d->issuer.len);
         if (counts)
             counts->documents++;
-        uint32_t found = 0, by_pattern = 0;
-        int rc = lookup(snap, t, i, key, klen, BY_NUMBER, issuer, scratch, fn, ctx, &found);
+        /* both keys read together; the confusable one's records count only when the number
+         * itself found nothing */
+        both_lists *b = ps_arena_alloc(scratch, sizeof *b);
+        ref_list *patterns = ps_arena_alloc(scratch, sizeof *patterns);
+        b->by_number.n = b->by_number.dropped = b->by_confusable.n = b->by_confusable.dropped = 0;
+        patterns->n = patterns->dropped = 0;
+        int rc = ps_snapshot_docs_both(snap, key, klen, cf_key, cf_len, collect_both, b);
         if (rc == PS_STORE_OK)
-            rc = lookup(snap, t, i, key, klen, BY_PATTERN, issuer, scratch, fn, ctx, &by_pattern);
-        if (rc == PS_STORE_OK && !found) /* the confusable key only when nothing else */
-            rc =
-                lookup(snap, t, i, cf_key, cf_len, BY_CONFUSABLE, issuer, scratch, fn, ctx, &found);
+            rc = ps_snapshot_doc_patterns(snap, key, klen, collect, patterns);
+        uint32_t found = 0, by_pattern = 0;
+        if (rc == PS_STORE_OK)
+            rc = report_all(snap, t, i, &b->by_number, false, false, issuer, scratch, fn, ctx,
+                            &found);
+        if (rc == PS_STORE_OK)
+            rc = report_all(snap, t, i, patterns, false, true, issuer, scratch, fn, ctx,
+                            &by_pattern);
+        if (rc == PS_STORE_OK && !found)
+            rc = report_all(snap, t, i, &b->by_confusable, true, false, issuer, scratch, fn, ctx,
+                            &found);
         if (rc != PS_STORE_OK)
             return rc;
         if (counts)

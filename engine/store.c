@@ -1041,12 +1041,6 @@ int ps_snapshot_list(ps_snapshot *snap, const char *name, ps_list_info *out)
     return unpack_list(&k, &v, out) ? PS_STORE_OK : PS_STORE_IO;
 }
 
-void ps_snapshot_docs_prefetch(ps_snapshot *snap, bool confusable, const char *key, size_t key_len)
-{
-    if (key_len && key_len <= PS_BI_MAX_KEY)
-        ps_bi_view_prefetch(&snap->doc_views[confusable ? 1 : 0], ps_bi_hash(key, key_len));
-}
-
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx)
 {
@@ -1063,6 +1057,39 @@ int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t
         ps_doc_ref ref;
         unpack_doc_ref(it.p + (size_t)i * DOC_VALUE_SIZE, &ref);
         fn(ctx, &ref);
+    }
+    return PS_STORE_OK;
+}
+
+int ps_snapshot_docs_both(ps_snapshot *snap, const char *key, size_t key_len, const char *cf_key,
+                          size_t cf_len,
+                          void (*fn)(void *ctx, const ps_doc_ref *ref, bool confusable),
+                          void *ctx)
+{
+    ps_bi_lookup l[2];
+    const char *keys[2] = {key, cf_key};
+    size_t lens[2] = {key_len, cf_len}, n = 0;
+    bool which[2];
+    for (int k = 0; k < 2; k++) {
+        if (lens[k] == 0 || lens[k] > PS_BI_MAX_KEY)
+            continue; /* no such key can be stored */
+        l[n] = (ps_bi_lookup){.view = &snap->doc_views[k],
+                              .key = keys[k],
+                              .klen = lens[k],
+                              .hash = ps_bi_hash(keys[k], lens[k])};
+        which[n++] = k == 1;
+    }
+    ps_bi_view_get_many(l, n);
+    for (size_t i = 0; i < n; i++) {
+        if (l[i].rc == MDB_NOTFOUND)
+            continue;
+        if (l[i].rc != 0)
+            return PS_STORE_IO;
+        for (uint32_t r = 0; r < l[i].items.count; r++) {
+            ps_doc_ref ref;
+            unpack_doc_ref(l[i].items.p + (size_t)r * DOC_VALUE_SIZE, &ref);
+            fn(ctx, &ref, which[i]);
+        }
     }
     return PS_STORE_OK;
 }

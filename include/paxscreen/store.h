@@ -117,11 +117,15 @@ bool ps_snapshot_has_name_patterns(ps_snapshot *snap);
 
 /* Calls fn for every record under key in docs (confusable = false) or docs_cf (true), in
  * entry number order. Returns PS_STORE_OK whether or not the key was there. */
-/* Starts loading what ps_snapshot_docs of key will read first (a hint: a document's two keys
- * asked for together wait for memory together). */
-void ps_snapshot_docs_prefetch(ps_snapshot *snap, bool confusable, const char *key, size_t key_len);
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
+/* Both keys of one document number at once, their reads overlapping: fn(ctx, ref, false) for
+ * every record under key in docs, then fn(ctx, ref, true) for every one under cf_key in
+ * docs_cf. Returns PS_STORE_OK whether or not the keys were there. */
+int ps_snapshot_docs_both(ps_snapshot *snap, const char *key, size_t key_len, const char *cf_key,
+                          size_t cf_len,
+                          void (*fn)(void *ctx, const ps_doc_ref *ref, bool confusable),
+                          void *ctx);
 
 /* ---- the name index ----
  * Every name of every entry is kept normalized (name_forms) and indexed by its tokens: keys

@@ -99,6 +99,35 @@ static refs lookup(ps_snapshot *snap, bool confusable, const char *number)
     return r;
 }
 
+/* Both keys of a number at once (ps_snapshot_docs_both) against one lookup each. */
+typedef struct two_refs {
+    refs number, confusable;
+} two_refs;
+
+static void collect_two(void *ctx, const ps_doc_ref *ref, bool confusable)
+{
+    two_refs *t = ctx;
+    collect(confusable ? &t->confusable : &t->number, ref);
+}
+
+static void check_both(ps_snapshot *snap, const char *number)
+{
+    char key[128], cf[128];
+    size_t n = ps_docnum_canonical(number, strlen(number), key);
+    size_t m = ps_docnum_confusable(number, strlen(number), cf);
+    two_refs t = {.number.n = 0, .confusable.n = 0};
+    ck_assert_int_eq(ps_snapshot_docs_both(snap, key, n, cf, m, collect_two, &t), PS_STORE_OK);
+    refs a = lookup(snap, false, number), b = lookup(snap, true, number);
+    ck_assert_int_eq(t.number.n, a.n);
+    ck_assert_int_eq(t.confusable.n, b.n);
+    for (int i = 0; i < a.n && i < 64; i++)
+        ck_assert(t.number.items[i].entry == a.items[i].entry &&
+                  t.number.items[i].document == a.items[i].document);
+    for (int i = 0; i < b.n && i < 64; i++)
+        ck_assert(t.confusable.items[i].entry == b.items[i].entry &&
+                  t.confusable.items[i].document == b.items[i].document);
+}
+
 static uint64_t find(ps_snapshot *snap, const char *list, const char *id)
 {
     uint64_t n = 0;
@@ -335,6 +364,10 @@ START_TEST(test_upsert_replaces_index_and_moves_version)
     ck_assert_uint_eq(r.items[0].entry, n);
     ck_assert_str_eq(r.items[0].issuer, "DEU");
     ck_assert_int_eq(lookup(snap, true, "CD222222").n, 1);
+    check_both(snap, "CD222222"); /* both keys at once find what each finds alone */
+    check_both(snap, "CD 22222Z");
+    check_both(snap, "AB111111");
+    check_both(snap, "");
     ps_wl_entry got;
     uint64_t version;
     ck_assert_int_eq(ps_snapshot_entry(snap, n, &arena, &got, &version), PS_STORE_OK);
