@@ -1042,14 +1042,16 @@ typedef struct fresh_token {
     bool recording; /* rec is kept for the memo */
     bool lost;      /* something it planned did not fit: the recording is not the whole truth */
     ps_buf rec;
-    uint32_t first; /* its own keys' lookups from here, then its neighbours' references' */
+    uint32_t first; /* its own keys' lookups from here, then its and its neighbours' references' */
     bool listed;    /* in the vocabulary: its neighbours come in one list */
-    bool near_refs; /* ... and their references, few enough to read whole, in another */
+    bool near_refs; /* ... and its references and theirs, few enough to read whole, in another */
     char near_key[PS_NAME_DELETION_LEN + 1]; /* 'N' and the token */
     /* its list of neighbours (listed, the references not read whole) or its deletions'
      * vocabulary lookups (not listed) */
     uint32_t first_del, n_dels;
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
+    uint8_t key_lens[sizeof PS_NAME_TOKEN_KINDS - 1];
+    uint32_t own_at; /* its 'T' key's lookup, when it has one (UINT32_MAX: none) */
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
     uint8_t del_lens[PS_NAME_DELETIONS_MAX];
     const token_keys *tk; /* the query token's */
@@ -1104,13 +1106,15 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     if (!n_fresh)
         return PS_STORE_OK;
 
-    /* Step 1: every fresh token's own keys and its neighbours' references, looked up
-     * together. */
-    size_t cap = (size_t)n_fresh * (N_KINDS + 1 + PS_NAME_DELETIONS_MAX + 64);
+    /* Step 1: every fresh token's own keys and its references and its neighbours' together
+     * (name_near_refs: a token of the vocabulary's lengths looks its 'T' key up only when that
+     * list is too long to read), looked up together. */
+    size_t cap = (size_t)n_fresh * (N_KINDS + 3 + PS_NAME_DELETIONS_MAX + 64);
     ps_name_lookup *l = ps_arena_alloc(scratch, cap * sizeof *l);
     uint32_t at = 0;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
+        bool fits = f->len >= PS_VOCAB_MIN_LEN && f->len <= PS_NAME_DELETION_LEN;
         f->first = at;
         for (size_t j = 0; j < N_KINDS; j++) { /* 'S' and 'V' as the query token's keys */
             const char *sv = kinds[j] == 'S' ? f->tk->s : kinds[j] == 'V' ? f->tk->v : NULL;
@@ -1119,9 +1123,11 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
                 memcpy(f->keys[j], sv, klen);
             else
                 klen = ps_name_key(kinds[j], f->p, f->len, f->keys[j]);
-            l[at++] = (ps_name_lookup){.key = f->keys[j], .key_len = klen};
+            f->key_lens[j] = (uint8_t)klen;
+            bool later = fits && kinds[j] == 'T';
+            l[at++] = (ps_name_lookup){.key = f->keys[j], .key_len = later ? 0 : klen};
         }
-        bool fits = f->len >= PS_VOCAB_MIN_LEN && f->len <= PS_NAME_DELETION_LEN;
+        f->own_at = fits ? UINT32_MAX : f->first; /* kinds[0]: 'T' */
         f->near_key[0] = 'N';
         if (fits)
             memcpy(f->near_key + 1, f->p, f->len);
@@ -1131,16 +1137,20 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     lookup_keys(pl, l, at);
     if (pl->error)
         return pl->error;
-    /* Step 1b: a listed token whose neighbours hold too many references for one list reads
-     * their list (name_near) instead; a token not in the vocabulary (its 'T' key has no
-     * references) looks its deletions up there. A token one letter shorter than the shortest
-     * in the vocabulary still meets the deletions of those (JOH: JOHN). */
+    /* Step 1b: a listed token (one with a list) whose list is too long to read looks its 'T' key
+     * and its list of neighbours (name_near) up instead; a token not in the vocabulary looks its
+     * deletions up there. A token one letter shorter than the shortest in the vocabulary still
+     * meets the deletions of those (JOH: JOHN). */
     uint32_t first_del = at;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         const ps_name_lookup *near_refs = &l[f->first + N_KINDS];
-        f->listed = near_refs->key_len && l[f->first].refs.count > 0; /* kinds[0]: 'T' */
+        f->listed = near_refs->key_len && near_refs->refs.count > 0;
         f->near_refs = f->listed && near_refs->refs.count <= NEAR_REFS_CAP;
+        if (f->listed && !f->near_refs) {
+            f->own_at = at;
+            l[at++] = (ps_name_lookup){.key = f->keys[0], .key_len = f->key_lens[0]};
+        }
         f->first_del = at;
         if (f->listed) {
             f->n_dels = f->near_refs ? 0 : 1;
@@ -1160,8 +1170,8 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         return pl->error;
 
     /* Step 2: each token's own keys planned, its neighbours found in the vocabulary — or, read
-     * together, their references: those neighbours are no alternatives for pair keys, since
-     * what such a key would add the references' mates tell. */
+     * together, its references and theirs: those neighbours are no alternatives for pair keys,
+     * since what such a key would add the references' mates tell. */
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
         if (f->recording) {
@@ -1172,19 +1182,26 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         pl->rec = f->recording ? &f->rec : NULL;
         pl->rec_lost = false;
         const ps_name_lookup *own = &l[f->first];
-        for (size_t j = 0; j < N_KINDS; j++)
-            plan_key(pl, 1u << f->bit, f->keys[j], own[j].key_len, own[j].refs, CANDIDATE_CAP, 0);
-        uint32_t listed = own[0].refs.count; /* kinds[0]: 'T' */
-        add_alternative(pl, f->p, f->len, f->bit, listed > CANDIDATE_CAP, true,
-                        listed && listed <= CANDIDATE_CAP);
+        for (size_t j = 0; j < N_KINDS; j++) {
+            const ps_name_lookup *k = &own[j];
+            if (kinds[j] == 'T' && f->own_at == UINT32_MAX)
+                continue; /* in the list of references, or the token is not listed */
+            if (kinds[j] == 'T')
+                k = &l[f->own_at];
+            plan_key(pl, 1u << f->bit, f->keys[j], k->key_len, k->refs, CANDIDATE_CAP, 0);
+        }
         f->nb = (neighbours){
             .pl = pl, .bit = f->bit, .tok = f->p, .len = f->len, .distinct = f->listed};
-        if (f->near_refs) {
+        if (f->near_refs) { /* its own references read with its neighbours' */
+            add_alternative(pl, f->p, f->len, f->bit, false, true, true);
             plan_key(pl, 1u << f->bit, f->near_key, own[N_KINDS].key_len, own[N_KINDS].refs,
                      NEAR_REFS_CAP, 0);
             f->lost = pl->rec_lost;
             continue;
         }
+        uint32_t listed = f->own_at == UINT32_MAX ? 0 : l[f->own_at].refs.count;
+        add_alternative(pl, f->p, f->len, f->bit, listed > CANDIDATE_CAP, true,
+                        listed && listed <= CANDIDATE_CAP);
         f->nb.keys = *f->tk;
         bool more = true;
         const char *v;

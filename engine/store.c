@@ -55,8 +55,8 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
  * indexes; 11: name refs sorted by year group; 12: name_near, each listed token's neighbours;
  * 13: name_blocks, the short name_forms blocks again as a bucket index; 14: name_near_refs,
  * each listed token's neighbours' references in one list; 15: name refs carry their form's
- * other main tokens' reading hashes */
-#define STORE_LAYOUT      15u
+ * other main tokens' reading hashes; 16: a token's own references in name_near_refs too */
+#define STORE_LAYOUT      16u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24

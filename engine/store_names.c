@@ -23,12 +23,13 @@
  * key of name_vocab with it. Screening reads a listed token's neighbours with one lookup
  * instead of one per deletion (most traveller tokens are listed ones).
  * name_near_refs, a bucket index keyed by 'N' and a token of the vocabulary, holds the
- * references of the 'T' keys of those of its neighbours that screening would pair with it
- * (ps_token_sim, the token's being the traveller's, of PS_PAIR_FLOOR or more): screening reads
- * a listed token's neighbours' references with one lookup instead of one per neighbour. Each
- * flush carries every vocabulary token's net 'T' changes (token_refs) into the lists of its
- * neighbours; a token that joins gathers its neighbours' references, and one that leaves takes
- * its references out of its former neighbours' lists, its own list going too.
+ * references of its own 'T' key and of those of its neighbours that screening would pair with
+ * it (ps_token_sim, the token's being the traveller's, of PS_PAIR_FLOOR or more): screening
+ * reads a listed token's references and its neighbours' with one lookup instead of one per
+ * token. Each flush carries every vocabulary token's net 'T' changes (token_refs) into its own
+ * list and those of its neighbours; a token that joins gathers its neighbours' references, and
+ * one that leaves takes its references out of its former neighbours' lists, its own list going
+ * too.
  * name_blocks, a bucket index keyed by the entry number (u64 LE), holds each name_forms block of
  * PS_BI_MAX_ITEM bytes or fewer once more, as its one item: screening reads the names of all the
  * candidates it scores in one batch of lookups instead of one B-tree search each (a longer block
@@ -42,8 +43,9 @@
  * of the blocks in name_forms; name_vocab holds exactly the neighbourhoods of the tokens that
  * have a 'T' key in names; name_near holds, for every token of the vocabulary with a
  * neighbour, exactly the other tokens of the vocabulary whose neighbourhoods meet its own;
- * name_near_refs holds, for every token of the vocabulary, exactly the 'T' references of the
- * tokens of its name_near list that pair with it (and nothing for any other token);
+ * name_near_refs holds, for every token of the vocabulary, exactly its own 'T' references and
+ * those of the tokens of its name_near list that pair with it (and nothing for any other
+ * token);
  * name_blocks holds exactly the blocks of name_forms that fit an item. */
 #include "bucket_index.h"
 #include "name_keys.h"
@@ -472,19 +474,24 @@ typedef struct follow {
     int which; /* 0: its removals, 1: its additions, 2: all of them, as removals */
 } follow;
 
-static int follow_into(void *ctx, const char *w, size_t wlen)
+/* Queues the token's changes into w's list. */
+static void queue_changes(const follow *f, const char *w, size_t wlen)
 {
-    follow *f = ctx;
-    ps_name_token_keys kw;
-    ps_name_keys_of(w, wlen, &kw);
-    if (!pairs_with(w, wlen, &kw, f->changes[0].tok, f->changes[0].len))
-        return 0;
     char key[PS_NAME_KEY_MAX];
     size_t klen = near_refs_key(w, wlen, key);
     for (size_t i = 0; i < f->n; i++)
         if (f->which == 2 || f->changes[i].add == (f->which == 1))
             ps_bi_queue_op(&f->q->near_refs, &f->s->near_refs_index, key, klen, f->changes[i].ref,
                            PS_NAME_REF_SIZE, f->which == 1);
+}
+
+static int follow_into(void *ctx, const char *w, size_t wlen)
+{
+    follow *f = ctx;
+    ps_name_token_keys kw;
+    ps_name_keys_of(w, wlen, &kw);
+    if (pairs_with(w, wlen, &kw, f->changes[0].tok, f->changes[0].len))
+        queue_changes(f, w, wlen);
     return 0;
 }
 
@@ -542,10 +549,11 @@ static int near_refs_leaving(MDB_txn *txn, const ps_store *s, ps_name_queue *q,
     return rc;
 }
 
-/* name_near_refs, once name_near is flushed: every other token's net changes go to the lists of
- * its neighbours (all removals before any addition: a reference that moved from one token to
- * another — an entry renamed — is removed under the one and added under the other), and a token
- * that joined gathers its neighbours' references. */
+/* name_near_refs, once name_near is flushed: every other token's net changes go to its own list
+ * and to the lists of its neighbours (all removals before any addition: a reference that moved
+ * from one token to another — an entry renamed — is removed under the one and added under the
+ * other), and a token that joined gathers its neighbours' references (its own all came in this
+ * flush). */
 static int near_refs_following(MDB_txn *txn, const ps_store *s, ps_name_queue *q,
                                const came_went_set *cws, const token_ref *tr, size_t n)
 {
@@ -557,6 +565,7 @@ static int near_refs_following(MDB_txn *txn, const ps_store *s, ps_name_queue *q
             if (came_or_went(cws, tr[i].tok, tr[i].len) == 0)
                 continue;
             follow f = {s, q, tr + i, j - i, which};
+            queue_changes(&f, tr[i].tok, tr[i].len); /* its own list */
             rc = each_neighbour(txn, s, tr[i].tok, tr[i].len, follow_into, &f);
         }
     }

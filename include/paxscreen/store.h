@@ -170,8 +170,8 @@ int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len
  * deletion key, ps_name_deletions: the listed tokens that have it), the neighbours (a listed
  * token of the vocabulary: every other listed token the vocabulary lookups of its deletions
  * would find, in one list) or the neighbours' references ('N' and a listed token: the
- * references of the 'T' keys of those of its neighbours that screening pairs with it — a token
- * similarity of 0.70 or more — in one list). */
+ * references of its own 'T' key and of those of its neighbours that screening pairs with it — a
+ * token similarity of 0.70 or more — in one list). */
 enum { PS_NAME_INDEX = 0, PS_NAME_VOCABULARY, PS_NAME_NEIGHBOURS, PS_NAME_NEAR_REFS };
 /* One lookup of a batch (ps_snapshot_name_lookup); the tokens of a vocabulary or neighbours
  * lookup are read with ps_name_lookup_next. */

@@ -340,8 +340,8 @@ static void append_refs(unsigned char (*refs)[PS_NAME_REF_SIZE], size_t *n, size
     *n += p->count;
 }
 
-/* name_near_refs of tok against its model: the 'T' references of the tokens of its neighbour
- * list (got) that pair with it, or nothing when tok is not listed. */
+/* name_near_refs of tok against its model: its own 'T' references and those of the tokens of its
+ * neighbour list (got) that pair with it, or nothing when tok is not listed. */
 static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set *got, bool listed,
                             int round)
 {
@@ -350,6 +350,13 @@ static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set 
     size_t n_want = 0, n_have = 0;
     ps_name_token_keys kt;
     ps_name_keys_of(tok, strlen(tok), &kt);
+    if (listed) { /* its own references first */
+        char own[16] = "T";
+        memcpy(own + 1, tok, strlen(tok) + 1);
+        ps_name_postings p;
+        ck_assert_int_eq(ps_snapshot_name_postings(snap, own, strlen(own), &p), PS_STORE_OK);
+        append_refs(want, &n_want, CAP, &p);
+    }
     for (size_t i = 0; listed && i < got->n; i++) {
         const char *w = got->tok[i];
         ps_name_token_keys kw;
