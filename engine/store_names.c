@@ -86,22 +86,6 @@ static void pack_ref(unsigned char out[PS_NAME_REF_SIZE], uint64_t entry, const 
     }
 }
 
-static void unpack_ref(const unsigned char *p, ps_name_ref *ref)
-{
-    uint64_t e = 0;
-    for (int i = 0; i < 6; i++)
-        e = (e << 8) | p[2 + i];
-    ref->entry = e;
-    ref->name = p[8];
-    ref->token = p[9];
-    ref->other = p[10];
-    ref->form = p[11] & 0x7F;
-    ref->more_mates = (p[11] & 0x80) != 0;
-    ref->birth_year = (uint16_t)(p[12] << 8 | p[13]);
-    ref->need = (uint16_t)(p[14] << 8 | p[15]);
-    for (int i = 0; i < PS_NAME_MATES; i++)
-        ref->mates[i] = (uint16_t)(p[16 + 2 * i] << 8 | p[17 + 2 * i]);
-}
 
 int ps_names_copy_block(MDB_txn *txn, const ps_store *s, uint64_t n, ps_buf *out)
 {
@@ -639,7 +623,7 @@ void ps_name_postings_prefetch(const ps_name_postings *p)
 
 void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out)
 {
-    unpack_ref(p->data + (size_t)i * PS_NAME_REF_SIZE, out);
+    ps_name_ref_read(p->data + (size_t)i * PS_NAME_REF_SIZE, out);
 }
 
 uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year)
@@ -692,8 +676,7 @@ void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n,
 
 uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)
 {
-    const unsigned char *r = p->data + (size_t)i * PS_NAME_REF_SIZE;
-    return (uint16_t)(r[12] << 8 | r[13]);
+    return ps_name_ref_year(p->data + (size_t)i * PS_NAME_REF_SIZE);
 }
 
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,
