@@ -21,7 +21,9 @@ bool ps_screen_already_hit(const void *seen, const ps_hit *h);
 typedef struct ps_screen_memo ps_screen_memo;
 ps_screen_memo *ps_screen_memo_of(ps_snapshot *snap); /* NULL when out of memory */
 const unsigned char *ps_screen_memo_find(const ps_screen_memo *m, uint64_t hash, size_t *len);
-void ps_screen_memo_put(ps_screen_memo *m, uint64_t hash, const void *blob, size_t len);
+/* Keeps blob (malloc'd, len bytes) as hash's: the memo takes it over and frees it, now (longer
+ * than PS_MEMO_MAX_BLOB) or when another blob replaces it. */
+void ps_screen_memo_give(ps_screen_memo *m, uint64_t hash, void *blob, size_t len);
 /* A table of n slots kept with the memo for one screening at a time, all 0 between uses: its
  * user sets every slot it used back to 0 before the next. NULL when out of memory. */
 uint32_t *ps_screen_memo_table(ps_screen_memo *m, size_t n);

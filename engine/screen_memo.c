@@ -54,18 +54,16 @@ const unsigned char *ps_screen_memo_find(const ps_screen_memo *m, uint64_t hash,
     return s->blob;
 }
 
-void ps_screen_memo_put(ps_screen_memo *m, uint64_t hash, const void *blob, size_t len)
+void ps_screen_memo_give(ps_screen_memo *m, uint64_t hash, void *blob, size_t len)
 {
-    if (len > PS_MEMO_MAX_BLOB)
+    if (len > PS_MEMO_MAX_BLOB) {
+        free(blob);
         return;
+    }
     hash |= 1;
     memo_slot *s = &m->slots[hash & (MEMO_SLOTS - 1)];
-    unsigned char *copy = malloc(len ? len : 1);
-    if (!copy)
-        return;
-    memcpy(copy, blob, len);
     free(s->blob);
-    s->blob = copy;
+    s->blob = blob;
     s->len = (uint32_t)len;
     s->hash = hash;
 }

@@ -1234,8 +1234,10 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
         if (!pl->error)
             plan_near(&f->nb, &l[f->first_near], &near_keys[f->first_near]);
         if (f->recording) { /* kept only when the whole plan was made and fitted */
-            if (!pl->rec_lost && !pl->error)
-                ps_screen_memo_put(memo, f->hash, f->rec.data, f->rec.len);
+            if (!pl->rec_lost && !pl->error && f->rec.data) {
+                ps_screen_memo_give(memo, f->hash, f->rec.data, f->rec.len); /* the memo's now */
+                ps_buf_init(&f->rec);
+            }
             ps_buf_free(&f->rec);
         }
     }
