@@ -47,21 +47,29 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Raw forms: the output builder the script readers write through. */
 
+/* One letter onto raw form r, after the separator pending if any; false (and the state full)
+ * when it does not fit. */
+static inline bool ps_put_letter(ps_norm_state *st, ps_raw *r, char c)
+{
+    size_t need = (r->sep && r->len) ? 2 : 1;
+    if (r->len + need > PS_RAW_CAP) {
+        st->full = true;
+        st->truncated = true;
+        return false;
+    }
+    if (r->sep && r->len)
+        r->buf[r->len++] = ' ';
+    r->sep = false;
+    r->buf[r->len++] = c;
+    return true;
+}
+
 static void ps_put(ps_norm_state *st, int which, const char *s)
 {
     ps_raw *r = &st->raw[which];
-    for (; *s; s++) {
-        size_t need = (r->sep && r->len) ? 2 : 1;
-        if (r->len + need > PS_RAW_CAP) {
-            st->full = true;
-            st->truncated = true;
+    for (; *s; s++)
+        if (!ps_put_letter(st, r, *s))
             return;
-        }
-        if (r->sep && r->len)
-            r->buf[r->len++] = ' ';
-        r->sep = false;
-        r->buf[r->len++] = *s;
-    }
 }
 
 /* Letters for both forms; alt NULL means the same as primary. */
@@ -134,16 +142,8 @@ static void ps_read_ascii(ps_norm_state *st, const unsigned char *p, size_t len)
         if (c >= 'a' && c <= 'z')
             c -= 'a' - 'A';
         if (c >= 'A' && c <= 'Z') {
-            size_t need = (r->sep && r->len) ? 2 : 1;
-            if (r->len + need > PS_RAW_CAP) {
-                st->full = true;
-                st->truncated = true;
+            if (!ps_put_letter(st, r, (char)c))
                 break;
-            }
-            if (r->sep && r->len)
-                r->buf[r->len++] = ' ';
-            r->sep = false;
-            r->buf[r->len++] = (char)c;
         } else if (c != '\'' && c != '`' && !(c >= '0' && c <= '9')) {
             r->sep = true; /* apostrophes, digits: dropped; anything else separates */
         }

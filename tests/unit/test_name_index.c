@@ -325,6 +325,17 @@ static bool in_set(const token_set *set, const char *tok)
 }
 
 
+/* tok's list of neighbours (name_near) into got. */
+static void neighbour_list(ps_snapshot *snap, const char *tok, token_set *got)
+{
+    ps_name_lookup l = {.key = tok, .key_len = strlen(tok), .index = PS_NAME_NEIGHBOURS};
+    ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
+    const char *v;
+    size_t vlen;
+    while (ps_name_lookup_next(&l, &v, &vlen))
+        add_to_set(got, v, vlen);
+}
+
 static int cmp_ref(const void *a, const void *b)
 {
     return memcmp(a, b, PS_NAME_REF_SIZE);
@@ -427,12 +438,7 @@ START_TEST(test_near_index_matches_vocabulary)
                 ck_assert_int_eq(ps_snapshot_name_neighbours(snap, tok, strlen(tok), add_to_set,
                                                              &want),
                                  PS_STORE_OK);
-            ps_name_lookup l = {.key = tok, .key_len = strlen(tok), .index = PS_NAME_NEIGHBOURS};
-            ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
-            const char *v;
-            size_t vlen;
-            while (ps_name_lookup_next(&l, &v, &vlen))
-                add_to_set(&got, v, vlen);
+            neighbour_list(snap, tok, &got);
             size_t expected = want.n - (in_set(&want, tok) ? 1 : 0);
             ck_assert_msg(got.n == expected, "round %d, %s: %zu neighbours listed, %zu found", round,
                           tok, got.n, expected);
@@ -472,13 +478,7 @@ START_TEST(test_near_refs_follow_a_rename)
         static const char *const tokens[] = {"PETROVE", "PETROVA", "PETROV"};
         for (size_t t = 0; t < 3; t++) {
             token_set got = {.n = 0};
-            ps_name_lookup l = {.key = tokens[t], .key_len = strlen(tokens[t]),
-                                .index = PS_NAME_NEIGHBOURS};
-            ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
-            const char *v;
-            size_t vlen;
-            while (ps_name_lookup_next(&l, &v, &vlen))
-                add_to_set(&got, v, vlen);
+            neighbour_list(snap, tokens[t], &got);
             char tkey[16] = "T";
             memcpy(tkey + 1, tokens[t], strlen(tokens[t]) + 1);
             check_near_refs(snap, tokens[t], &got,
