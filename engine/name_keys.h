@@ -28,7 +28,6 @@
 #define PAXSCREEN_ENGINE_NAME_KEYS_H
 
 #include "paxscreen/normalize.h"
-#include "paxscreen/store.h"
 #include "paxscreen/watchlist.h"
 
 #define PS_NF_MAX_TOKENS 32 /* surname and given name tokens of one form */
@@ -98,28 +97,6 @@ size_t ps_name_initial_key_of(const char *ra, size_t la, char initial, char *out
  * surname tokens, the first given name, every token of a full name; not particles, initials
  * or middle names (the given names after the first). */
 uint16_t ps_nf_need_mask(const ps_nf_form *f);
-
-/* A stored name reference (store_names.c has the layout): the whole of it, and its birth year
- * alone — inline, since screening reads every reference it expands through them. */
-static inline void ps_name_ref_read(const unsigned char *p, ps_name_ref *ref)
-{
-    ref->entry = (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 |
-                 (uint64_t)p[5] << 16 | (uint64_t)p[6] << 8 | p[7];
-    ref->name = p[8];
-    ref->token = p[9];
-    ref->other = p[10];
-    ref->form = p[11] & 0x7F;
-    ref->more_mates = (p[11] & 0x80) != 0;
-    ref->birth_year = (uint16_t)(p[12] << 8 | p[13]);
-    ref->need = (uint16_t)(p[14] << 8 | p[15]);
-    for (int i = 0; i < PS_NAME_MATES; i++)
-        ref->mates[i] = (uint16_t)(p[16 + 2 * i] << 8 | p[17 + 2 * i]);
-}
-
-static inline uint16_t ps_name_ref_year(const unsigned char *p)
-{
-    return (uint16_t)(p[12] << 8 | p[13]);
-}
 
 /* The token kinds every token is indexed and looked up by. */
 #define PS_NAME_TOKEN_KINDS "TSVFL"

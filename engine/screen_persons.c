@@ -763,24 +763,24 @@ static int expand_plan(plan *pl, gather *g, ps_arena *scratch)
         uint32_t n = k->refs.count, r = 0;
         bool windowed = windowing && n > 32;
         for (; r < n; r++) {
-            uint16_t year = ps_name_ref_year(k->refs.data + (size_t)r * PS_NAME_REF_SIZE);
+            uint16_t year = ps_name_postings_year(&k->refs, r);
             if (windowed && year && !(year & PS_NAME_YEAR_SEVERAL))
                 break; /* the end of group 0 */
             if (too_far_in_years(g->year, year))
                 continue;
             ps_name_ref ref;
-            ps_name_ref_read(k->refs.data + (size_t)r * PS_NAME_REF_SIZE, &ref);
+            ps_name_postings_get(&k->refs, r, &ref);
             add_ref(g, &ref);
         }
         if (!windowed)
             continue;
         uint32_t from = window[next_window++];
         for (r = from > r ? from : r; r < n; r++) {
-            uint16_t year = ps_name_ref_year(k->refs.data + (size_t)r * PS_NAME_REF_SIZE);
+            uint16_t year = ps_name_postings_year(&k->refs, r);
             if (year > g->year + 1)
                 break;
             ps_name_ref ref;
-            ps_name_ref_read(k->refs.data + (size_t)r * PS_NAME_REF_SIZE, &ref);
+            ps_name_postings_get(&k->refs, r, &ref);
             add_ref(g, &ref);
         }
     }

@@ -621,11 +621,6 @@ void ps_name_postings_prefetch(const ps_name_postings *p)
         __builtin_prefetch(p->data + o);
 }
 
-void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out)
-{
-    ps_name_ref_read(p->data + (size_t)i * PS_NAME_REF_SIZE, out);
-}
-
 uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year)
 {
     uint32_t lo = 0, hi = p->count;
@@ -672,11 +667,6 @@ void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n,
         for (size_t i = 0; i < m; i++)
             from[base + i] = lo[i];
     }
-}
-
-uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)
-{
-    return ps_name_ref_year(p->data + (size_t)i * PS_NAME_REF_SIZE);
 }
 
 int ps_snapshot_name_postings(ps_snapshot *snap, const char *key, size_t key_len,

@@ -199,10 +199,29 @@ size_t ps_name_deletions(const char *tok, size_t len, size_t min_len,
 /* Starts loading p's references: all of a short list (up to 32), the first of a longer one
  * (which is searched by year before it is read). */
 void ps_name_postings_prefetch(const ps_name_postings *p);
-/* Reference i (< count) of p. */
-void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out);
+/* Reference i (< count) of p; inline, since screening reads every reference it expands (the
+ * layout is engine/store_names.c's). */
+static inline void ps_name_postings_get(const ps_name_postings *p, uint32_t i, ps_name_ref *out)
+{
+    const unsigned char *r = p->data + (size_t)i * PS_NAME_REF_SIZE;
+    out->entry = (uint64_t)r[2] << 40 | (uint64_t)r[3] << 32 | (uint64_t)r[4] << 24 |
+                 (uint64_t)r[5] << 16 | (uint64_t)r[6] << 8 | r[7];
+    out->name = r[8];
+    out->token = r[9];
+    out->other = r[10];
+    out->form = r[11] & 0x7F;
+    out->more_mates = (r[11] & 0x80) != 0;
+    out->birth_year = (uint16_t)(r[12] << 8 | r[13]);
+    out->need = (uint16_t)(r[14] << 8 | r[15]);
+    for (int m = 0; m < PS_NAME_MATES; m++)
+        out->mates[m] = (uint16_t)(r[16 + 2 * m] << 8 | r[17 + 2 * m]);
+}
 /* Its birth_year alone (what screening looks at first). */
-uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i);
+static inline uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t i)
+{
+    const unsigned char *r = p->data + (size_t)i * PS_NAME_REF_SIZE;
+    return (uint16_t)(r[12] << 8 | r[13]);
+}
 /* References come grouped by year: first those of entries with no birth date or several, then
  * by the one birth year, ascending. The index of the first reference of year `year` or later
  * (year 1: the first with one known year; count when none). */
