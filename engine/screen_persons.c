@@ -103,6 +103,15 @@ static double rarity_of(const token_table *tt, const ps_name_lookup *l)
     return log(1.0 + (double)ps_snapshot_total_entries(tt->snap) / (df + 1.0));
 }
 
+/* Finds ti's rarity by itself (token_table_weigh finds many together). */
+static void token_info_weigh(token_table *tt, token_info *ti)
+{
+    char key[PS_NAME_KEY_MAX];
+    ps_name_lookup l = {.key = key, .key_len = ps_name_key('T', ti->p, ti->len, key)};
+    ps_snapshot_name_lookup(tt->snap, &l, 1); /* a store error: no references, as before */
+    ti->rarity = rarity_of(tt, &l);
+}
+
 /* Makes ti for the token; its rarity now (weigh) or with the others by token_table_weigh. */
 static void token_info_make(token_table *tt, token_info *ti, const char *p, size_t len, bool weigh)
 {
@@ -111,12 +120,8 @@ static void token_info_make(token_table *tt, token_info *ti, const char *p, size
     ps_name_keys_of(p, len, &ti->k);
     ti->sim_known = 0;
     ti->rarity = -1;
-    if (weigh) {
-        char key[PS_NAME_KEY_MAX];
-        ps_name_lookup l = {.key = key, .key_len = ps_name_key('T', p, len, key)};
-        ps_snapshot_name_lookup(tt->snap, &l, 1); /* a store error: no references, as before */
-        ti->rarity = rarity_of(tt, &l);
-    }
+    if (weigh)
+        token_info_weigh(tt, ti);
 }
 
 /* The token's info, made the first time it is asked for; its rarity at once unless deferred
@@ -147,9 +152,8 @@ static token_info *token_info_get(token_table *tt, const char *p, size_t len, bo
 static token_info *token_info_of(token_table *tt, const char *p, size_t len)
 {
     token_info *ti = token_info_get(tt, p, len, false);
-    if (ti->rarity < 0) { /* deferred, never weighed */
-        token_info_make(tt, ti, p, len, true);
-    }
+    if (ti->rarity < 0) /* deferred, never weighed */
+        token_info_weigh(tt, ti);
     return ti;
 }
 

@@ -417,14 +417,12 @@ static int came_or_went(const came_went_set *set, const char *tok, size_t len)
     return -1;
 }
 
-/* Whether screening pairs a traveller token x with the listed token y near it: the neighbours
- * whose references x's list holds. */
+/* Whether screening pairs a traveller token x with the listed token y near it (their keys kx,
+ * ky): the neighbours whose references x's list holds. */
 static bool pairs_with(const char *x, size_t xl, const ps_name_token_keys *kx, const char *y,
-                       size_t yl)
+                       size_t yl, const ps_name_token_keys *ky)
 {
-    ps_name_token_keys ky;
-    ps_name_keys_of(y, yl, &ky);
-    return ps_token_sim(x, xl, kx, y, yl, &ky) >= PS_PAIR_FLOOR;
+    return ps_token_sim(x, xl, kx, y, yl, ky) >= PS_PAIR_FLOOR;
 }
 
 /* Calls fn for every token of tok's list in name_near as txn now holds it. */
@@ -456,7 +454,16 @@ typedef struct follow {
     const token_ref *changes; /* of one token, n of them */
     size_t n;
     int which; /* 0: its removals, 1: its additions, 2: all of them, as removals */
+    ps_name_token_keys keys; /* the token's, made once for all its neighbours */
 } follow;
+
+static follow follow_of(const ps_store *s, ps_name_queue *q, const token_ref *changes, size_t n,
+                        int which)
+{
+    follow f = {s, q, changes, n, which, {{0}, {0}, {0}, 0, 0, 0}};
+    ps_name_keys_of(changes[0].tok, changes[0].len, &f.keys);
+    return f;
+}
 
 /* Queues the token's changes into w's list. */
 static void queue_changes(const follow *f, const char *w, size_t wlen)
@@ -474,7 +481,7 @@ static int follow_into(void *ctx, const char *w, size_t wlen)
     follow *f = ctx;
     ps_name_token_keys kw;
     ps_name_keys_of(w, wlen, &kw);
-    if (pairs_with(w, wlen, &kw, f->changes[0].tok, f->changes[0].len))
+    if (pairs_with(w, wlen, &kw, f->changes[0].tok, f->changes[0].len, &f->keys))
         queue_changes(f, w, wlen);
     return 0;
 }
@@ -492,7 +499,9 @@ typedef struct gather_near {
 static int gather_from(void *ctx, const char *w, size_t wlen)
 {
     gather_near *g = ctx;
-    if (!pairs_with(g->tok, g->len, &g->keys, w, wlen))
+    ps_name_token_keys kw;
+    ps_name_keys_of(w, wlen, &kw);
+    if (!pairs_with(g->tok, g->len, &g->keys, w, wlen, &kw))
         return 0;
     char tkey[PS_NAME_KEY_MAX], key[PS_NAME_KEY_MAX];
     tkey[0] = 'T';
@@ -519,7 +528,7 @@ static int near_refs_leaving(MDB_txn *txn, const ps_store *s, ps_name_queue *q,
             j++;
         if (came_or_went(cws, tr[i].tok, tr[i].len) != 0)
             continue;
-        follow f = {s, q, tr + i, j - i, 2};
+        follow f = follow_of(s, q, tr + i, j - i, 2);
         rc = each_neighbour(txn, s, tr[i].tok, tr[i].len, follow_into, &f);
         char key[PS_NAME_KEY_MAX];
         size_t klen = near_refs_key(tr[i].tok, tr[i].len, key);
@@ -548,7 +557,7 @@ static int near_refs_following(MDB_txn *txn, const ps_store *s, ps_name_queue *q
                 j++;
             if (came_or_went(cws, tr[i].tok, tr[i].len) == 0)
                 continue;
-            follow f = {s, q, tr + i, j - i, which};
+            follow f = follow_of(s, q, tr + i, j - i, which);
             queue_changes(&f, tr[i].tok, tr[i].len); /* its own list */
             rc = each_neighbour(txn, s, tr[i].tok, tr[i].len, follow_into, &f);
         }
