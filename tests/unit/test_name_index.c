@@ -353,19 +353,19 @@ static void append_refs(unsigned char (*refs)[PS_NAME_REF_SIZE], size_t *n, size
 
 /* name_near_refs of tok against its model: its own 'T' references and those of the tokens of its
  * neighbour list (got) that pair with it, or nothing when tok is not listed. */
-static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set *got, bool listed,
-                            int round)
+static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set *got, int round)
 {
+    char tkey[16] = "T";
+    memcpy(tkey + 1, tok, strlen(tok) + 1);
+    bool listed = ps_snapshot_name_count(snap, tkey, strlen(tkey)) > 0;
     enum { CAP = 4096 };
     static unsigned char want[CAP][PS_NAME_REF_SIZE], have[CAP][PS_NAME_REF_SIZE];
     size_t n_want = 0, n_have = 0;
     ps_name_token_keys kt;
     ps_name_keys_of(tok, strlen(tok), &kt);
     if (listed) { /* its own references first */
-        char own[16] = "T";
-        memcpy(own + 1, tok, strlen(tok) + 1);
         ps_name_postings p;
-        ck_assert_int_eq(ps_snapshot_name_postings(snap, own, strlen(own), &p), PS_STORE_OK);
+        ck_assert_int_eq(ps_snapshot_name_postings(snap, tkey, strlen(tkey), &p), PS_STORE_OK);
         append_refs(want, &n_want, CAP, &p);
     }
     for (size_t i = 0; listed && i < got->n; i++) {
@@ -374,10 +374,10 @@ static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set 
         ps_name_keys_of(w, strlen(w), &kw);
         if (ps_token_sim(tok, strlen(tok), &kt, w, strlen(w), &kw) < PS_PAIR_FLOOR)
             continue;
-        char tkey[16] = "T";
-        memcpy(tkey + 1, w, strlen(w) + 1);
+        char wkey[16] = "T";
+        memcpy(wkey + 1, w, strlen(w) + 1);
         ps_name_postings p;
-        ck_assert_int_eq(ps_snapshot_name_postings(snap, tkey, strlen(tkey), &p), PS_STORE_OK);
+        ck_assert_int_eq(ps_snapshot_name_postings(snap, wkey, strlen(wkey), &p), PS_STORE_OK);
         append_refs(want, &n_want, CAP, &p);
     }
     char nkey[16] = "N";
@@ -444,8 +444,7 @@ START_TEST(test_near_index_matches_vocabulary)
                           tok, got.n, expected);
             for (size_t i = 0; i < got.n; i++)
                 ck_assert(in_set(&want, got.tok[i]) && strcmp(got.tok[i], tok) != 0);
-            check_near_refs(snap, tok, &got, ps_snapshot_name_count(snap, tkey, strlen(tkey)) > 0,
-                            round);
+            check_near_refs(snap, tok, &got, round);
         }
         ps_snapshot_end(snap);
     }
@@ -479,10 +478,7 @@ START_TEST(test_near_refs_follow_a_rename)
         for (size_t t = 0; t < 3; t++) {
             token_set got = {.n = 0};
             neighbour_list(snap, tokens[t], &got);
-            char tkey[16] = "T";
-            memcpy(tkey + 1, tokens[t], strlen(tokens[t]) + 1);
-            check_near_refs(snap, tokens[t], &got,
-                            ps_snapshot_name_count(snap, tkey, strlen(tkey)) > 0, (int)k);
+            check_near_refs(snap, tokens[t], &got, (int)k);
         }
         ps_snapshot_end(snap);
     }
