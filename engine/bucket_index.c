@@ -150,7 +150,12 @@ int ps_bi_get(MDB_txn *txn, const ps_bucket_index *bi, const void *key, size_t k
     return rc ? rc : find_in_bucket(bi, v.mv_data, v.mv_size, key, klen, hash, out);
 }
 
-enum { BUCKET_UNKNOWN = 0, BUCKET_PRESENT, BUCKET_ABSENT };
+enum {
+    BUCKET_UNKNOWN = 0, /* not read yet: looked up in LMDB when first asked for */
+    BUCKET_LISTED,      /* where its value is known (prime), its header not read yet */
+    BUCKET_PRESENT,
+    BUCKET_ABSENT
+};
 
 struct ps_bi_bucket {
     const unsigned char *p;
@@ -158,6 +163,40 @@ struct ps_bi_bucket {
     uint16_t state;
     uint8_t slot_bits; /* log2 of its slots, read from its header once */
 };
+
+/* Learns where every bucket of the view is with one pass of a cursor over the database: its
+ * leaf pages say where each bucket's value lies without reading it, so a new snapshot does not
+ * search the tree once per bucket (thousands of searches) as its first travellers come. A
+ * bucket the pass did not list is absent; when the pass fails, every bucket is left unknown
+ * and looked up by itself. */
+static void prime(ps_bi_view *view)
+{
+    MDB_cursor *cur;
+    if (mdb_cursor_open(view->txn, view->bi->dbi, &cur) != 0)
+        return;
+    size_t n = (size_t)1 << view->bi->bits;
+    MDB_val k, v;
+    int rc;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        unsigned b;
+        if (k.mv_size != sizeof b || v.mv_size > UINT32_MAX)
+            continue; /* not a bucket we could name: asked for by itself, and found wanting */
+        memcpy(&b, k.mv_data, sizeof b);
+        if (b >= n)
+            continue;
+        view->buckets[b].p = v.mv_data;
+        view->buckets[b].size = (uint32_t)v.mv_size;
+        view->buckets[b].state = BUCKET_LISTED;
+    }
+    mdb_cursor_close(cur);
+    for (size_t b = 0; b < n; b++) {
+        if (rc != MDB_NOTFOUND) /* the pass did not finish: nothing is known */
+            view->buckets[b].state = BUCKET_UNKNOWN;
+        else if (view->buckets[b].state == BUCKET_UNKNOWN)
+            view->buckets[b].state = BUCKET_ABSENT;
+    }
+}
 
 /* The bucket of hash in view, read from LMDB the first time: NULL when there is none (*rc
  * MDB_NOTFOUND, or an LMDB code). */
@@ -169,6 +208,7 @@ static const struct ps_bi_bucket *view_bucket(ps_bi_view *view, uint64_t hash, i
             *rc = ENOMEM;
             return NULL;
         }
+        prime(view);
     }
     unsigned b = bucket_of(view->bi, hash);
     struct ps_bi_bucket *bk = &view->buckets[b];
@@ -180,17 +220,23 @@ static const struct ps_bi_bucket *view_bucket(ps_bi_view *view, uint64_t hash, i
         } else if (r != 0) {
             *rc = r;
             return NULL;
+        } else if (v.mv_size > UINT32_MAX) {
+            *rc = MDB_CORRUPTED;
+            return NULL;
         } else {
-            uint32_t n_slots, n;
-            if (v.mv_size > UINT32_MAX || !bucket_header(v.mv_data, v.mv_size, &n_slots, &n)) {
-                *rc = MDB_CORRUPTED;
-                return NULL;
-            }
             bk->p = v.mv_data;
             bk->size = (uint32_t)v.mv_size;
-            bk->slot_bits = (uint8_t)__builtin_ctz(n_slots);
-            bk->state = BUCKET_PRESENT;
+            bk->state = BUCKET_LISTED;
         }
+    }
+    if (bk->state == BUCKET_LISTED) {
+        uint32_t n_slots, n;
+        if (!bucket_header(bk->p, bk->size, &n_slots, &n)) {
+            *rc = MDB_CORRUPTED;
+            return NULL;
+        }
+        bk->slot_bits = (uint8_t)__builtin_ctz(n_slots);
+        bk->state = BUCKET_PRESENT;
     }
     if (bk->state == BUCKET_ABSENT) {
         *rc = MDB_NOTFOUND;

@@ -51,10 +51,11 @@ uint64_t ps_bi_hash(const void *key, size_t klen);
 int ps_bi_get(MDB_txn *txn, const ps_bucket_index *bi, const void *key, size_t klen, uint64_t hash,
               ps_bi_items *out);
 
-/* A reader's view of one index in one read transaction: the buckets it has looked up stay
- * known (LMDB keeps a read transaction's data in place until it ends), so a snapshot that
- * screens many travellers finds a key with no tree search at all. Zero-initialize with txn and
- * bi set; ps_bi_view_free before the transaction ends. */
+/* A reader's view of one index in one read transaction: on first use it learns where every
+ * bucket lies with one pass of a cursor (the tree's leaves, not the buckets), and LMDB keeps a
+ * read transaction's data in place until it ends, so a snapshot that screens many travellers
+ * finds a key with no tree search at all. Zero-initialize with txn and bi set; ps_bi_view_free
+ * before the transaction ends. */
 typedef struct ps_bi_view {
     MDB_txn *txn;
     const ps_bucket_index *bi;

@@ -274,6 +274,11 @@ START_TEST(malformed_buckets_are_corrupted)
         MDB_val k = {sizeof b, &b}, v = {sizes[g], (void *)garbage[g]};
         ck_assert_int_eq(mdb_put(txn, bi.dbi, &k, &v, 0), 0);
         ck_assert_int_eq(get(&bi, key, &it), MDB_CORRUPTED);
+        /* a view's first pass lists the bucket; its header is judged when it is first used */
+        ps_bi_view view = {txn, &bi, NULL};
+        ck_assert_int_eq(ps_bi_view_get(&view, key, strlen(key), h, &it), MDB_CORRUPTED);
+        ck_assert_int_eq(ps_bi_view_get(&view, key, strlen(key), h, &it), MDB_CORRUPTED);
+        ps_bi_view_free(&view);
     }
     /* one slot whose payload offset points past the end, hash equal to the key's */
     unsigned char bad[24] = {1, 0, 0, 0, 1, 0, 0, 0};
