@@ -1056,12 +1056,24 @@ typedef struct fresh_token {
     char keys[sizeof PS_NAME_TOKEN_KINDS - 1][PS_NAME_KEY_MAX];
     uint8_t key_lens[sizeof PS_NAME_TOKEN_KINDS - 1];
     uint32_t own_at; /* its 'T' key's lookup, when it has one (UINT32_MAX: none) */
+    uint32_t outline_at; /* its 'V' key's lookup, when it needs one (UINT32_MAX: none) */
     char dels[PS_NAME_DELETIONS_MAX][PS_NAME_DELETION_LEN];
     uint8_t del_lens[PS_NAME_DELETIONS_MAX];
     const token_keys *tk; /* the query token's */
     neighbours nb;
     uint32_t first_near; /* its neighbours' 'T' lookups from here */
 } fresh_token;
+
+/* Whether a token's 'V' key is looked up only once its 'S' key is known to be too common to
+ * read. The outline decides the skeleton (drop its vowel runs, fold doubled letters: the
+ * readings of name_keys.h, made in one pass), so every listed token of the token's outline
+ * has its skeleton too: while the 'S' key is read whole (or has no references), the 'V' key
+ * could only find names found already. Not when the token has no skeleton key (ABE: outline
+ * ABA, skeleton B), nor for an outline that may have been cut at the key's length. */
+static bool outline_follows(const token_keys *k)
+{
+    return k->s_len && k->v_len && k->v_len < PS_NAME_KEY_MAX;
+}
 
 /* Plans the traveller's tokens: each one's own keys (PS_NAME_TOKEN_KINDS), then the listed
  * tokens one deletion away (a misspelling of a listed name, or the listed name misspelled):
@@ -1076,6 +1088,8 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
 {
     static const char kinds[] = PS_NAME_TOKEN_KINDS;
     enum { N_KINDS = sizeof kinds - 1 };
+    const uint32_t at_s = (uint32_t)(strchr(kinds, 'S') - kinds), /* where in a token's own */
+        at_v = (uint32_t)(strchr(kinds, 'V') - kinds);            /* lookups */
     ps_screen_memo *memo = ps_screen_memo_of(pl->snap);
     fresh_token *fresh = NULL;
     uint32_t n_fresh = 0;
@@ -1128,10 +1142,11 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
             else
                 klen = ps_name_key(kinds[j], f->p, f->len, f->keys[j]);
             f->key_lens[j] = (uint8_t)klen;
-            bool later = fits && kinds[j] == 'T';
+            bool later = (fits && kinds[j] == 'T') || (kinds[j] == 'V' && outline_follows(f->tk));
             l[at++] = (ps_name_lookup){.key = f->keys[j], .key_len = later ? 0 : klen};
         }
         f->own_at = fits ? UINT32_MAX : f->first; /* kinds[0]: 'T' */
+        f->outline_at = outline_follows(f->tk) ? UINT32_MAX : f->first + at_v;
         f->near_key[0] = 'N';
         if (fits)
             memcpy(f->near_key + 1, f->p, f->len);
@@ -1148,6 +1163,10 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
     uint32_t first_del = at;
     for (uint32_t i = 0; i < n_fresh; i++) {
         fresh_token *f = &fresh[i];
+        if (outline_follows(f->tk) && l[f->first + at_s].refs.count > CANDIDATE_CAP) {
+            f->outline_at = at; /* its skeleton too common to read: its outline may not be */
+            l[at++] = (ps_name_lookup){.key = f->keys[at_v], .key_len = f->key_lens[at_v]};
+        }
         const ps_name_lookup *near_refs = &l[f->first + N_KINDS];
         f->listed = near_refs->key_len && near_refs->refs.count > 0;
         f->near_refs = f->listed && near_refs->refs.count <= NEAR_REFS_CAP;
@@ -1190,8 +1209,12 @@ static int plan_tokens(plan *pl, const query *q, ps_arena *scratch)
             const ps_name_lookup *k = &own[j];
             if (kinds[j] == 'T' && f->own_at == UINT32_MAX)
                 continue; /* in the list of references, or the token is not listed */
+            if (kinds[j] == 'V' && f->outline_at == UINT32_MAX)
+                continue; /* every name of its outline is among its skeleton's, read whole */
             if (kinds[j] == 'T')
                 k = &l[f->own_at];
+            if (kinds[j] == 'V')
+                k = &l[f->outline_at];
             plan_key(pl, 1u << f->bit, f->keys[j], k->key_len, k->refs, CANDIDATE_CAP, 0);
         }
         f->nb = (neighbours){
