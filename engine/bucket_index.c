@@ -30,6 +30,7 @@ typedef struct record {
     uint64_t hash;
     const unsigned char *key;
     size_t klen;
+    const unsigned char *samples; /* NULL: none */
     const unsigned char *items;
     size_t bytes;
     uint32_t count;
@@ -88,11 +89,13 @@ static bool parse_slot(const ps_bucket_index *bi, const unsigned char *b, size_t
     if (off < HEADER_SIZE + (size_t)n_slots * RECORD_SIZE || off >= size)
         return false;
     r->klen = b[off];
-    if (off + 1 + r->klen > size)
+    size_t sample_bytes = 2 * ps_bi_samples(bi, r->count);
+    if (off + 1 + r->klen + sample_bytes > size)
         return false;
     r->key = b + off + 1;
-    r->items = r->key + r->klen;
-    r->bytes = size - (off + 1 + r->klen);
+    r->samples = sample_bytes ? r->key + r->klen : NULL;
+    r->items = r->key + r->klen + sample_bytes;
+    r->bytes = size - (off + 1 + r->klen + sample_bytes);
     if (bi->item_size) {
         if (r->bytes / bi->item_size < r->count)
             return false;
@@ -123,6 +126,7 @@ static int find_in_slots(const ps_bucket_index *bi, const unsigned char *base, s
             out->p = r.items;
             out->bytes = r.bytes;
             out->count = r.count;
+            out->samples = r.samples;
             return 0;
         }
     }
@@ -141,9 +145,7 @@ static int find_in_bucket(const ps_bucket_index *bi, const unsigned char *base, 
 int ps_bi_get(MDB_txn *txn, const ps_bucket_index *bi, const void *key, size_t klen, uint64_t hash,
               ps_bi_items *out)
 {
-    out->p = NULL;
-    out->bytes = 0;
-    out->count = 0;
+    *out = (ps_bi_items){0};
     unsigned b = bucket_of(bi, hash);
     MDB_val k = {sizeof b, &b}, v;
     int rc = mdb_get(txn, bi->dbi, &k, &v);
@@ -257,9 +259,7 @@ int ps_bi_view_get(ps_bi_view *view, const void *key, size_t klen, uint64_t hash
 
 void ps_bi_lookup_start(ps_bi_lookup *l)
 {
-    l->items.p = NULL;
-    l->items.bytes = 0;
-    l->items.count = 0;
+    l->items = (ps_bi_items){0};
     const struct ps_bi_bucket *bk = view_bucket(l->view, l->hash, &l->rc);
     if (!bk && l->rc == ENOMEM) /* no room to remember buckets: a plain search */
         l->rc = ps_bi_get(l->view->txn, l->view->bi, l->key, l->klen, l->hash, &l->items);
@@ -395,6 +395,23 @@ static void emit_record(builder *bd, uint64_t hash, size_t start, uint32_t count
     bd->n++;
 }
 
+/* Puts the samples of the count items written from payload offset at (fixed-size items) ahead
+ * of them. */
+static void emit_samples(builder *bd, size_t at, uint32_t count)
+{
+    size_t m = ps_bi_samples(bd->bi, count), stride = bd->bi->sample_stride;
+    if (!m)
+        return;
+    size_t items = bd->payload.len - at;
+    ps_buf_reserve(&bd->payload, 2 * m);
+    bd->payload.len += 2 * m;
+    bd->payload.data[bd->payload.len] = '\0';
+    unsigned char *p = (unsigned char *)bd->payload.data + at;
+    memmove(p + 2 * m, p, items);
+    for (size_t j = 0; j < m; j++)
+        memcpy(p + 2 * j, p + 2 * m + j * stride * bd->bi->item_size, 2);
+}
+
 /* The next stored item of r (advancing it); false at its end, *bad on a malformed item. */
 static bool next_old(const ps_bucket_index *bi, record *r, const unsigned char **item, size_t *len,
                      bool *bad)
@@ -429,6 +446,7 @@ static int merge_key(builder *bd, const record *old, const bi_op *ops, size_t n,
     size_t start = bd->payload.len;
     ps_buf_putc(&bd->payload, (char)klen);
     ps_buf_append(&bd->payload, key, klen);
+    size_t items_at = bd->payload.len;
 
     record rest = old ? *old : (record){0};
     const unsigned char *oi = NULL;
@@ -465,10 +483,12 @@ static int merge_key(builder *bd, const record *old, const bi_op *ops, size_t n,
     if (bad)
         return MDB_CORRUPTED;
     uint32_t before = old ? old->count : 0;
-    if (after)
+    if (after) {
+        emit_samples(bd, items_at, after);
         emit_record(bd, ops[0].hash, start, after);
-    else
+    } else {
         bd->payload.len = start;
+    }
     return fn && before != after ? fn(ctx, key, klen, before, after) : 0;
 }
 
@@ -544,6 +564,8 @@ static int flush_bucket(MDB_txn *txn, builder *bd, unsigned b, const bi_op *ops,
             size_t start = bd->payload.len;
             ps_buf_putc(&bd->payload, (char)cur->klen);
             ps_buf_append(&bd->payload, cur->key, cur->klen);
+            if (cur->samples) /* they lie just before the items */
+                ps_buf_append(&bd->payload, cur->samples, (size_t)(cur->items - cur->samples));
             ps_buf_append(&bd->payload, cur->items, cur->bytes);
             emit_record(bd, cur->hash, start, cur->count);
             r++;

@@ -10,9 +10,14 @@
  *   u32 LE slots (a power of two), u32 LE n (keys, at most 3/4 of the slots), then the slots,
  *   16 bytes each {u64 LE hash, u32 LE offset, u32 LE count; count 0: an empty slot}, a key in
  *   the first free slot from (its hash mod slots) on, then each key's payload at its offset
- *   from the bucket's start: u8 key length, the key, then its `count` items — item_size bytes
- *   each or, when item_size is 0, u8 length and that many bytes each. A key's items are
- *   distinct and sorted by (length, bytes).
+ *   from the bucket's start: u8 key length, the key, [its samples,] then its `count` items —
+ *   item_size bytes each or, when item_size is 0, u8 length and that many bytes each. A key's
+ *   items are distinct and sorted by (length, bytes).
+ *   Samples (an index with sample_stride, of fixed-size items): a key of more than
+ *   sample_stride items keeps, ahead of them, the first two bytes of every sample_stride-th
+ *   item (items 0, stride, 2 stride, ...), ceil(count / stride) of them: where the items of a
+ *   given leading pair of bytes begin (a birth year, for the name index) is found in them, and
+ *   then among stride items, instead of by a search through all the items.
  * A key with no items has no record; a bucket with no records has no value.
  *
  * Writers queue additions and removals (ps_bi_queue_op) and apply them bucket by bucket
@@ -33,15 +38,25 @@
 
 typedef struct ps_bucket_index {
     MDB_dbi dbi;
-    unsigned bits;    /* buckets: 1 << bits, 1..30 */
-    size_t item_size; /* bytes per item; 0: items of 1..255 bytes, each with its length */
+    unsigned bits;          /* buckets: 1 << bits, 1..30 */
+    size_t item_size;       /* bytes per item; 0: items of 1..255 bytes, each with its length */
+    unsigned sample_stride; /* 0, or (items of 2 bytes or more) samples every stride items */
 } ps_bucket_index;
+
+/* Samples a key of count items keeps (see the layout above). */
+static inline size_t ps_bi_samples(const ps_bucket_index *bi, uint32_t count)
+{
+    return bi->sample_stride && bi->item_size >= 2 && count > bi->sample_stride
+               ? ((size_t)count + bi->sample_stride - 1) / bi->sample_stride
+               : 0;
+}
 
 /* A key's items as stored: valid for the life of the transaction they were read in. */
 typedef struct ps_bi_items {
     const unsigned char *p;
     size_t bytes;
     uint32_t count;
+    const unsigned char *samples; /* its samples, two bytes each (NULL: none) */
 } ps_bi_items;
 
 uint64_t ps_bi_hash(const void *key, size_t klen);
@@ -89,10 +104,11 @@ void ps_bi_lookup_finish(ps_bi_lookup *l);
 void ps_bi_view_get_many(ps_bi_lookup *l, size_t n);
 void ps_bi_view_free(ps_bi_view *view);
 
-/* Steps through variable-size items (item_size 0): true and the next item, false at the end. */
+/* Steps through variable-size items (item_size 0): true and the next item, false at the end
+ * (or at an item that cannot be one: empty, or longer than the bucket). */
 static inline bool ps_bi_next_var(ps_bi_items *it, const unsigned char **item, size_t *len)
 {
-    if (!it->count || !it->bytes || it->p[0] + (size_t)1 > it->bytes)
+    if (!it->count || !it->bytes || !it->p[0] || it->p[0] + (size_t)1 > it->bytes)
         return false;
     *len = it->p[0];
     *item = it->p + 1;

@@ -56,7 +56,7 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
  * 13: name_blocks, the short name_forms blocks again as a bucket index; 14: name_near_refs,
  * each listed token's neighbours' references in one list; 15: name refs carry their form's
  * other main tokens' reading hashes; 16: a token's own references in name_near_refs too */
-#define STORE_LAYOUT      16u
+#define STORE_LAYOUT      17u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
 #define LIST_VALUE_SIZE   24
@@ -311,11 +311,13 @@ int ps_store_open(const char *dir, bool writable, ps_store **out, char *err, siz
         free(s);
         return code;
     }
-    s->name_index = (ps_bucket_index){s->names, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE};
+    s->name_index = (ps_bucket_index){s->names, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE,
+                                      PS_NAME_YEAR_STRIDE};
     s->vocab_index = (ps_bucket_index){s->name_vocab, PS_INDEX_BUCKET_BITS, 0};
     s->near_index = (ps_bucket_index){s->name_near, PS_INDEX_BUCKET_BITS, 0};
     s->near_refs_index =
-        (ps_bucket_index){s->name_near_refs, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE};
+        (ps_bucket_index){s->name_near_refs, PS_INDEX_BUCKET_BITS, PS_NAME_REF_SIZE,
+                          PS_NAME_YEAR_STRIDE};
     s->blocks_index = (ps_bucket_index){s->name_blocks, PS_INDEX_BUCKET_BITS, 0};
     s->doc_index[0] = (ps_bucket_index){s->docs, PS_INDEX_BUCKET_BITS, DOC_VALUE_SIZE};
     s->doc_index[1] = (ps_bucket_index){s->docs_cf, PS_INDEX_BUCKET_BITS, DOC_VALUE_SIZE};

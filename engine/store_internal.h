@@ -32,10 +32,9 @@ typedef struct ps_pattern_set {
 
 #define PS_POSTINGS_CACHE 32768 /* name keys remembered per snapshot (a power of two) */
 struct ps_postings_slot {
-    const unsigned char *data;
-    uint32_t count;
+    ps_name_postings refs;
     uint8_t len; /* 0: empty */
-    char key[51];
+    char key[39];
 };
 
 struct ps_snapshot {

@@ -9,7 +9,10 @@
  * tokens, by position; 0 for none) — big-endian, so a key's references are in year-group
  * order, then entry order: screening that may skip entries born two years or more from the
  * traveller reads only group 0 and the years around the traveller's
- * (ps_name_postings_from_year); the year also ranks candidates of a common name before reading
+ * (ps_name_postings_from_year; in names and name_near_refs a key of more than
+ * PS_NAME_YEAR_STRIDE references keeps the year of every PS_NAME_YEAR_STRIDE-th ahead of them,
+ * the bucket index's samples, so that the first of a year is found with a look at them and at
+ * a few references); the year also ranks candidates of a common name before reading
  * them, the need mask and the tokens let it drop a name some of whose main tokens no key of
  * the traveller reached, and the mates let a name reached through one token count as reached
  * through a traveller token too common to read whose reading another main token has.
@@ -644,16 +647,50 @@ uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year)
     return lo;
 }
 
+static uint16_t sample_year(const unsigned char *samples, size_t j)
+{
+    return (uint16_t)(samples[2 * j] << 8 | samples[2 * j + 1]);
+}
+
 void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n, uint16_t year,
                                      uint32_t *from)
 {
-    enum { BATCH = 64 };
+    enum { BATCH = 64, STRIDE = PS_NAME_YEAR_STRIDE };
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH;
         uint32_t lo[BATCH], hi[BATCH];
+        for (size_t i = 0; i < m; i++) { /* the samples asked for */
+            const ps_name_postings *l = p[base + i];
+            size_t bytes = l->samples ? 2 * (((size_t)l->count + STRIDE - 1) / STRIDE) : 0;
+            for (size_t o = 0; o < bytes; o += 64)
+                __builtin_prefetch(l->samples + o);
+        }
         for (size_t i = 0; i < m; i++) {
+            const ps_name_postings *l = p[base + i];
             lo[i] = 0;
-            hi[i] = p[base + i]->count;
+            hi[i] = l->count;
+            if (!l->samples)
+                continue;
+            /* the first sample of year or later: the start lies after the sample before it
+             * and no further than it */
+            size_t a = 0, b = ((size_t)l->count + STRIDE - 1) / STRIDE;
+            while (a < b) {
+                size_t mid = a + (b - a) / 2;
+                if (sample_year(l->samples, mid) < year)
+                    a = mid + 1;
+                else
+                    b = mid;
+            }
+            if (a == 0) {
+                hi[i] = 0;
+                continue;
+            }
+            lo[i] = (uint32_t)((a - 1) * STRIDE + 1);
+            if (a * STRIDE < l->count)
+                hi[i] = (uint32_t)(a * STRIDE);
+            for (size_t o = (size_t)lo[i] * PS_NAME_REF_SIZE; o < (size_t)hi[i] * PS_NAME_REF_SIZE;
+                 o += 64)
+                __builtin_prefetch(l->data + o);
         }
         for (bool open = true; open;) { /* one step of every search, their reads overlapping */
             open = false;
@@ -716,8 +753,7 @@ int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
     }
     struct ps_name_lookup_state *st = snap->lookups;
     for (size_t i = 0; i < n; i++) { /* hashed, their cache slots asked for */
-        l[i].refs.data = NULL;
-        l[i].refs.count = 0;
+        l[i].refs = (ps_name_postings){0};
         l[i].bytes = 0;
         st[i].done = !l[i].key_len || l[i].key_len > PS_BI_MAX_KEY;
         if (st[i].done)
@@ -732,8 +768,7 @@ int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
             continue;
         const struct ps_postings_slot *c = st[i].slot;
         if (c && c->len == l[i].key_len && memcmp(c->key, l[i].key, l[i].key_len) == 0) {
-            l[i].refs.data = c->data;
-            l[i].refs.count = c->count;
+            l[i].refs = c->refs;
             st[i].done = true;
             continue;
         }
@@ -759,16 +794,15 @@ int ps_snapshot_name_lookup(ps_snapshot *snap, ps_name_lookup *l, size_t n)
             continue;
         }
         if (rc == 0) {
-            l[i].refs.data = st[i].bl.items.p;
-            l[i].refs.count = st[i].bl.items.count;
+            l[i].refs = (ps_name_postings){st[i].bl.items.p, st[i].bl.items.count,
+                                           st[i].bl.items.samples};
             l[i].bytes = st[i].bl.items.bytes;
         }
         struct ps_postings_slot *c = st[i].slot;
         if (c) { /* the slot's previous key, if any, is forgotten */
             c->len = (uint8_t)l[i].key_len;
             memcpy(c->key, l[i].key, l[i].key_len);
-            c->data = l[i].refs.data;
-            c->count = l[i].refs.count;
+            c->refs = l[i].refs;
         }
     }
     return result;

@@ -160,7 +160,12 @@ typedef struct ps_name_ref {
 typedef struct ps_name_postings {
     const unsigned char *data;
     uint32_t count;
+    /* the year of every PS_NAME_YEAR_STRIDE-th reference (two bytes each, as the references
+     * hold it), when the list is longer than that: where a window of years begins is found in
+     * them (ps_name_postings_from_year_many); NULL: none */
+    const unsigned char *samples;
 } ps_name_postings;
+#define PS_NAME_YEAR_STRIDE 8
 
 /* Finds key's references (count 0 when it has none; remembered by the snapshot); PS_STORE_IO
  * when the index cannot be read. */

@@ -1,11 +1,13 @@
 /* tests/fuzz/fuzz_bucket_index.c — libFuzzer target for the bucket index (engine/bucket_index.h)
  * reading stored bytes it did not write: the input's first byte picks fixed (4-byte) or
- * variable items, the next two a split point; the bytes before it are stored as both buckets of
+ * variable items and, for fixed ones, samples every second item or none, the next two a split
+ * point; the bytes before it are stored as both buckets of
  * a two-bucket index, those after it are a script of changes (key, item, add or remove).
  * Lookups (direct and through a view) of the script's keys must answer found, not found or
  * MDB_CORRUPTED and stay inside the bucket; a flush must succeed or fail with an LMDB code; and
  * after a successful flush every key of the script is readable (a writer writes only buckets
- * that parse) with the count a model of the script predicts when the stored bytes were empty.
+ * that parse), its samples those of its items, with the count a model of the script predicts
+ * when the stored bytes were empty.
  * Each input works in one write transaction that is aborted. */
 #include "../../engine/bucket_index.h"
 
@@ -67,8 +69,22 @@ static size_t read_script(const unsigned char *p, size_t n, size_t item_size, ch
     return count;
 }
 
-static void check_items(const ps_bucket_index *bi, ps_bi_items it)
+/* written: by a flush of ours, so its samples must be its items' */
+static void check_items(const ps_bucket_index *bi, ps_bi_items it, bool written)
 {
+    size_t m = ps_bi_samples(bi, it.count);
+    require((m == 0) == (it.samples == NULL), "samples when the count calls for them");
+    if (m) {
+        require(it.samples + 2 * m == it.p, "samples right before the items");
+        volatile unsigned char sum = 0;
+        for (size_t j = 0; j < 2 * m; j++)
+            sum ^= it.samples[j];
+        (void)sum;
+        for (size_t j = 0; written && j < m; j++)
+            require(memcmp(it.samples + 2 * j, it.p + j * bi->sample_stride * bi->item_size, 2) ==
+                        0,
+                    "a sample is its item's first bytes");
+    }
     if (bi->item_size) {
         require(it.bytes == (size_t)it.count * bi->item_size, "fixed items fill their bytes");
         volatile unsigned char sum = 0;
@@ -101,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     MDB_txn *txn;
     require(mdb_txn_begin(env, NULL, 0, &txn) == 0, "txn begin");
-    ps_bucket_index bi = {0, 1, item_size};
+    ps_bucket_index bi = {0, 1, item_size, item_size && (data[0] & 2) ? 2 : 0};
     require(mdb_dbi_open(txn, "bi", MDB_CREATE | MDB_INTEGERKEY, &bi.dbi) == 0, "dbi open");
     for (unsigned b = 0; b < 2 && split > 0; b++) {
         MDB_val k = {sizeof b, &b}, v = {split, (void *)stored};
@@ -119,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         require(rc == 0 || rc == MDB_NOTFOUND || rc == MDB_CORRUPTED, "get answers");
         require(vrc == rc || (rc == MDB_CORRUPTED || vrc == MDB_CORRUPTED), "view agrees");
         if (rc == 0)
-            check_items(&bi, it);
+            check_items(&bi, it, false);
     }
     ps_bi_view_free(&view);
 
@@ -135,8 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int g =
                 ps_bi_get(txn, &bi, ch[i].key, ch[i].klen, ps_bi_hash(ch[i].key, ch[i].klen), &it);
             require(g == 0 || g == MDB_NOTFOUND, "a flushed bucket parses");
-            if (g == 0)
-                check_items(&bi, it);
+            if (g == 0) /* every key of the script was merged: its samples made anew */
+                check_items(&bi, it, true);
             if (split == 0) { /* nothing was stored: the model is the script alone */
                 uint32_t expect = 0;
                 for (size_t a = 0; a < n; a++) { /* distinct items of this key left present */

@@ -1,8 +1,8 @@
 /* tests/unit/test_bucket_index.c — the bucket index (engine/bucket_index.h): fixed and
  * variable items, set semantics and the last queued change winning, keys sharing a bucket (an
  * index of two buckets) checked against an in-memory model over many flushes until empty, the
- * change callback's counts, reads through a view, and malformed buckets reported as
- * MDB_CORRUPTED. Each test works on its own LMDB environment in a temporary directory. */
+ * change callback's counts, reads through a view, the samples kept ahead of fixed items, and
+ * malformed buckets reported as MDB_CORRUPTED. Each test works on its own LMDB environment in a temporary directory. */
 #include "../../engine/bucket_index.h"
 
 #include <check.h>
@@ -257,6 +257,71 @@ START_TEST(shared_buckets_match_a_model)
 }
 END_TEST
 
+/* Fixed items with samples (sample_stride): after flushes that change some keys of a bucket
+ * and leave others as they were, every key of more than stride items keeps the first two
+ * bytes of items 0, stride, 2 stride... ahead of them, and the others none; views and batched
+ * lookups see the same. */
+START_TEST(samples_follow_the_items)
+{
+    enum { KEYS = 40, ITEMS = 60, STRIDE = 3 };
+    ps_bucket_index bi = open_index(1, 4);
+    bi.sample_stride = STRIDE;
+    static bool have[KEYS][ITEMS];
+    memset(have, 0, sizeof have);
+    ps_bi_queue q = {0};
+    unsigned seed = 777;
+    for (int round = 0; round < 30; round++) {
+        for (int n = 0; n < 150; n++) {
+            seed = seed * 1103515245u + 12345u;
+            int k = (int)((seed >> 8) % (KEYS / 2)) + (round % 2) * (KEYS / 2); /* half the keys */
+            int i = (int)((seed >> 18) % ITEMS);
+            bool add = ((seed >> 4) % 5) != 0 || round > 25;
+            char key[16], item[8];
+            snprintf(key, sizeof key, "K%d", k);
+            snprintf(item, sizeof item, "%04d", i * 37 % 1000); /* distinct, not in order */
+            op(&q, &bi, key, item, add);
+            have[k][i] = add;
+        }
+        ck_assert_int_eq(ps_bi_flush(txn, &bi, &q, NULL, NULL), 0);
+        ps_bi_view view = {txn, &bi, NULL};
+        for (int k = 0; k < KEYS; k++) {
+            char key[16];
+            snprintf(key, sizeof key, "K%d", k);
+            uint32_t expected = 0;
+            for (int i = 0; i < ITEMS; i++)
+                expected += have[k][i];
+            ps_bi_items it, vit;
+            int rc = get(&bi, key, &it);
+            ck_assert_int_eq(ps_bi_view_get(&view, key, strlen(key), ps_bi_hash(key, strlen(key)),
+                                            &vit),
+                             rc);
+            if (!expected) {
+                ck_assert_int_eq(rc, MDB_NOTFOUND);
+                continue;
+            }
+            ck_assert_int_eq(rc, 0);
+            ck_assert_uint_eq(it.count, expected);
+            ck_assert_uint_eq(it.bytes, (size_t)expected * 4);
+            ck_assert_ptr_eq(vit.samples, it.samples);
+            size_t m = ps_bi_samples(&bi, expected);
+            ck_assert_uint_eq(m, expected > STRIDE ? (expected + STRIDE - 1) / STRIDE : 0);
+            if (!m) {
+                ck_assert_ptr_null(it.samples);
+                continue;
+            }
+            ck_assert_ptr_eq(it.samples + 2 * m, it.p); /* right before the items */
+            for (size_t j = 0; j < m; j++)
+                ck_assert_mem_eq(it.samples + 2 * j, it.p + j * STRIDE * 4, 2);
+            for (uint32_t i = 1; i < expected; i++) /* the items still sorted */
+                ck_assert_int_lt(memcmp(it.p + (i - 1) * 4, it.p + i * 4, 4), 0);
+        }
+        ps_bi_view_free(&view);
+    }
+    ps_bi_queue_free(&q);
+    close_index();
+}
+END_TEST
+
 START_TEST(malformed_buckets_are_corrupted)
 {
     ps_bucket_index bi = open_index(1, 4);
@@ -289,6 +354,23 @@ START_TEST(malformed_buckets_are_corrupted)
     MDB_val k = {sizeof b, &b}, v = {sizeof bad, bad};
     ck_assert_int_eq(mdb_put(txn, bi.dbi, &k, &v, 0), 0);
     ck_assert_int_eq(get(&bi, key, &it), MDB_CORRUPTED);
+    /* a variable item of no bytes (one a writer never makes) ends the walk of the items */
+    close_index();
+    bi = open_index(1, 0);
+    unsigned char empty_item[8 + 16 + 1 + 6 + 1] = {1, 0, 0, 0, 1, 0, 0, 0};
+    for (int i = 0; i < 8; i++)
+        empty_item[8 + i] = (unsigned char)(h >> (8 * i));
+    empty_item[16] = 24; /* offset of the payload */
+    empty_item[20] = 1;  /* count */
+    empty_item[24] = 6;  /* key length, the key, an item of length 0 */
+    memcpy(empty_item + 25, key, 6);
+    MDB_val ek = {sizeof b, &b}, ev = {sizeof empty_item, empty_item};
+    ck_assert_int_eq(mdb_put(txn, bi.dbi, &ek, &ev, 0), 0);
+    ck_assert_int_eq(get(&bi, key, &it), 0);
+    ck_assert_uint_eq(it.count, 1);
+    const unsigned char *item;
+    size_t len;
+    ck_assert(!ps_bi_next_var(&it, &item, &len));
     /* a flush into a malformed bucket fails instead of guessing */
     ps_bi_queue q = {0};
     op(&q, &bi, key, "0001", true);
@@ -306,6 +388,7 @@ int main(void)
     tcase_add_test(tc, fixed_items_sorted_and_distinct);
     tcase_add_test(tc, last_change_wins);
     tcase_add_test(tc, shared_buckets_match_a_model);
+    tcase_add_test(tc, samples_follow_the_items);
     tcase_add_test(tc, malformed_buckets_are_corrupted);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -179,15 +179,32 @@ START_TEST(test_postings_from_year_many_matches_single)
             data[i][k * PS_NAME_REF_SIZE] = (unsigned char)(year >> 8);
             data[i][k * PS_NAME_REF_SIZE + 1] = (unsigned char)year;
         }
-        lists[i] = (ps_name_postings){data[i], n};
+        lists[i] = (ps_name_postings){data[i], n, NULL};
         ptr[i] = &lists[i];
     }
-    uint16_t years[] = {0, 1, 1939, 1960, 1985, 2100};
+    /* and the same lists with their samples, as the store keeps them */
+    static unsigned char samples[LISTS][MAX / PS_NAME_YEAR_STRIDE * 2 + 2];
+    ps_name_postings sampled[LISTS];
+    const ps_name_postings *sptr[LISTS];
+    for (int i = 0; i < LISTS; i++) {
+        sampled[i] = lists[i];
+        if (lists[i].count > PS_NAME_YEAR_STRIDE) {
+            for (uint32_t k = 0; k < lists[i].count; k += PS_NAME_YEAR_STRIDE)
+                memcpy(samples[i] + 2 * (k / PS_NAME_YEAR_STRIDE),
+                       data[i] + (size_t)k * PS_NAME_REF_SIZE, 2);
+            sampled[i].samples = samples[i];
+        }
+        sptr[i] = &sampled[i];
+    }
+    uint16_t years[] = {0, 1, 1939, 1940, 1941, 1960, 1985, 1999, 2100};
     for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
-        uint32_t from[LISTS];
+        uint32_t from[LISTS], sfrom[LISTS];
         ps_name_postings_from_year_many(ptr, LISTS, years[y], from);
-        for (int i = 0; i < LISTS; i++)
+        ps_name_postings_from_year_many(sptr, LISTS, years[y], sfrom);
+        for (int i = 0; i < LISTS; i++) {
             ck_assert_uint_eq(from[i], ps_name_postings_from_year(&lists[i], years[y]));
+            ck_assert_uint_eq(sfrom[i], from[i]);
+        }
     }
 }
 END_TEST
@@ -353,6 +370,20 @@ static void append_refs(unsigned char (*refs)[PS_NAME_REF_SIZE], size_t *n, size
 
 /* name_near_refs of tok against its model: its own 'T' references and those of the tokens of its
  * neighbour list (got) that pair with it, or nothing when tok is not listed. */
+/* A list of references as the store hands it out: the year of every PS_NAME_YEAR_STRIDE-th
+ * reference sampled ahead of them when there are more than that, none otherwise. */
+static void check_samples(const ps_name_postings *p)
+{
+    if (p->count <= PS_NAME_YEAR_STRIDE) {
+        ck_assert_ptr_null(p->samples);
+        return;
+    }
+    ck_assert_ptr_nonnull(p->samples);
+    for (uint32_t k = 0; k < p->count; k += PS_NAME_YEAR_STRIDE)
+        ck_assert_mem_eq(p->samples + 2 * (k / PS_NAME_YEAR_STRIDE),
+                         p->data + (size_t)k * PS_NAME_REF_SIZE, 2);
+}
+
 static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set *got, int round)
 {
     char tkey[16] = "T";
@@ -366,6 +397,7 @@ static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set 
     if (listed) { /* its own references first */
         ps_name_postings p;
         ck_assert_int_eq(ps_snapshot_name_postings(snap, tkey, strlen(tkey), &p), PS_STORE_OK);
+        check_samples(&p);
         append_refs(want, &n_want, CAP, &p);
     }
     for (size_t i = 0; listed && i < got->n; i++) {
@@ -384,6 +416,7 @@ static void check_near_refs(ps_snapshot *snap, const char *tok, const token_set 
     memcpy(nkey + 1, tok, strlen(tok) + 1);
     ps_name_lookup l = {.key = nkey, .key_len = strlen(nkey), .index = PS_NAME_NEAR_REFS};
     ck_assert_int_eq(ps_snapshot_name_lookup(snap, &l, 1), PS_STORE_OK);
+    check_samples(&l.refs);
     append_refs(have, &n_have, CAP, &l.refs);
     qsort(want, n_want, sizeof want[0], cmp_ref);
     ck_assert_msg(n_have == n_want, "round %d, %s: %zu neighbours' references, %zu expected",
@@ -448,6 +481,56 @@ START_TEST(test_near_index_matches_vocabulary)
         }
         ps_snapshot_end(snap);
     }
+    ps_store_close(s);
+    test_remove_dir(dir);
+}
+END_TEST
+
+/* Long lists as the store keeps them: 60 entries named PETROVA (a third of them with no birth
+ * date, the others born 1950-1969), some of them deleted again; the 'T' and 'N' lists carry
+ * their samples, and the window of every year starts where a search of the whole list says. */
+START_TEST(test_long_lists_carry_year_samples)
+{
+    char dir[] = "/tmp/ps_name_samples.XXXXXX";
+    char err[256];
+    ps_store *s = temp_store(dir);
+    ps_store_writer *w;
+    ck_assert_int_eq(ps_store_writer_begin(s, &w, err, sizeof err), PS_STORE_OK);
+    static const char *given[] = {"ANNA", "OLGA", "IRINA", "MARIA", "ELENA", "DARIA"};
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 60; i++) {
+            if (round == 1 && i % 7 != 0)
+                continue; /* the second round deletes every seventh */
+            char id[16];
+            snprintf(id, sizeof id, "P-%d", i);
+            ps_date born = {.year = (int16_t)(1950 + (i * 13) % 20), .month = 1, .day = 1,
+                            .precision = PS_DATE_DAY};
+            ps_wl_name name = {.surname = PS_STR_LIT("PETROVA"),
+                               .given_names = {given[i % 6], strlen(given[i % 6])}};
+            ps_wl_entry e = {.list = PS_STR_LIT("wanted"), .id = {id, strlen(id)},
+                             .names = &name, .n_names = 1, .birth_dates = &born,
+                             .n_birth_dates = i % 3 ? 1 : 0, .deleted = round == 1};
+            ps_import_counts c = {0};
+            ck_assert_int_eq(ps_store_put(w, &e, (uint64_t)i, &c, err, sizeof err), PS_STORE_OK);
+        }
+    ck_assert_int_eq(ps_store_writer_commit(w, err, sizeof err), PS_STORE_OK);
+    ps_snapshot *snap;
+    ck_assert_int_eq(ps_snapshot_begin(s, &snap, err, sizeof err), PS_STORE_OK);
+    ps_name_lookup l[2] = {{.key = "TPETROVA", .key_len = 8},
+                           {.key = "NPETROVA", .key_len = 8, .index = PS_NAME_NEAR_REFS}};
+    ck_assert_int_eq(ps_snapshot_name_lookup(snap, l, 2), PS_STORE_OK);
+    const ps_name_postings *lists[2] = {&l[0].refs, &l[1].refs};
+    for (int k = 0; k < 2; k++) {
+        ck_assert_uint_eq(lists[k]->count, 60 - 9); /* 0, 7, ..., 56 deleted */
+        check_samples(lists[k]);
+    }
+    for (uint16_t year = 0; year < 1975; year = year ? year + 1 : 1945) {
+        uint32_t from[2];
+        ps_name_postings_from_year_many(lists, 2, year, from);
+        for (int k = 0; k < 2; k++)
+            ck_assert_uint_eq(from[k], ps_name_postings_from_year(lists[k], year));
+    }
+    ps_snapshot_end(snap);
     ps_store_close(s);
     test_remove_dir(dir);
 }
@@ -633,6 +716,7 @@ int main(void)
     tcase_add_test(tc, test_store_keeps_index_in_step);
     tcase_add_test(tc, test_near_index_matches_vocabulary);
     tcase_add_test(tc, test_near_refs_follow_a_rename);
+    tcase_add_test(tc, test_long_lists_carry_year_samples);
     tcase_add_test(tc, test_name_blocks_match_name_forms);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
