@@ -1069,20 +1069,25 @@ int ps_snapshot_docs_both(ps_snapshot *snap, const char *key, size_t key_len, co
                           void *ctx)
 {
     ps_bi_lookup l[2];
-    const char *keys[2] = {key, cf_key};
-    size_t lens[2] = {key_len, cf_len}, n = 0;
+    const char *keys[2] = {cf_key, key};
+    size_t lens[2] = {cf_len, key_len}, n = 0;
     bool which[2];
+    /* the fold first: a number's records are all among its fold's (the writer puts each
+     * document under both keys), so when the fold has none, neither has the number */
     for (int k = 0; k < 2; k++) {
         if (lens[k] == 0 || lens[k] > PS_BI_MAX_KEY)
             continue; /* no such key can be stored */
-        l[n] = (ps_bi_lookup){.view = &snap->doc_views[k],
+        l[n] = (ps_bi_lookup){.view = &snap->doc_views[k == 0 ? 1 : 0],
                               .key = keys[k],
                               .klen = lens[k],
                               .hash = ps_bi_hash(keys[k], lens[k])};
-        which[n++] = k == 1;
+        which[n] = k == 0;
+        ps_bi_view_get_many(&l[n], 1);
+        n++;
+        if (k == 0 && l[0].rc == MDB_NOTFOUND)
+            break;
     }
-    ps_bi_view_get_many(l, n);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = n; i-- > 0;) { /* the number's records, then its fold's */
         if (l[i].rc == MDB_NOTFOUND)
             continue;
         if (l[i].rc != 0)

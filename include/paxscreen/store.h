@@ -119,9 +119,12 @@ bool ps_snapshot_has_name_patterns(ps_snapshot *snap);
  * entry number order. Returns PS_STORE_OK whether or not the key was there. */
 int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t key_len,
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
-/* Both keys of one document number at once, their reads overlapping: fn(ctx, ref, false) for
- * every record under key in docs, then fn(ctx, ref, true) for every one under cf_key in
- * docs_cf. Returns PS_STORE_OK whether or not the keys were there. */
+/* Both keys of one document number (cf_key its confusable fold, ps_docnum_confusable):
+ * fn(ctx, ref, false) for every record under key in docs, then fn(ctx, ref, true) for every one
+ * under cf_key in docs_cf. The fold of a number decides nothing about its own key but every
+ * record of the number is also one of its fold, so docs is read only when docs_cf holds the
+ * fold (most numbers screened are on no list: one lookup, not two). Returns PS_STORE_OK
+ * whether or not the keys were there. */
 int ps_snapshot_docs_both(ps_snapshot *snap, const char *key, size_t key_len, const char *cf_key,
                           size_t cf_len,
                           void (*fn)(void *ctx, const ps_doc_ref *ref, bool confusable),
