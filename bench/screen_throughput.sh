@@ -179,40 +179,37 @@ else
 fi
 
 load_before=$(uptime | sed 's/.*load average: //')
-best=0
-best_tps=-1
-all_tps=()
-for ((r = 1; r <= runs; r++)); do
-    step "engine, $travellers clean travellers, one thread (run $r of $runs)"
-    timeout "$tmo" /usr/bin/time -v -o "$run_dir/engine-$r.time" "$B/bench_screen" --db "$db" \
-        --set clean --travellers "$travellers" "$eval_dir/travellers.jsonl" \
-        >"$run_dir/engine-$r.json" 2>"$run_dir/engine-$r.err" ||
-        die "bench_screen failed, see $run_dir/engine-$r.err"
-    jq -c . "$run_dir/engine-$r.json" >&2
-    tps=$(jq -r '.travellers_per_s | floor' "$run_dir/engine-$r.json")
-    all_tps+=("$tps")
-    if ((tps > best_tps)); then
-        best=$r
-        best_tps=$tps
-    fi
-done
+# Screens COUNT clean travellers of FILE, runs times (as NAME-r.json): sets best_run to the
+# fastest run and all_runs to the travellers/s of each.
+best_of() {
+    local name=$1 count=$2 file=$3 label=$4 r tps best_tps=-1
+    best_run=0
+    all_runs=()
+    for ((r = 1; r <= runs; r++)); do
+        step "engine, $count clean travellers, one thread (${label}run $r of $runs)"
+        timeout "$tmo" /usr/bin/time -v -o "$run_dir/$name-$r.time" "$B/bench_screen" \
+            --db "$db" --set clean --travellers "$count" "$file" \
+            >"$run_dir/$name-$r.json" 2>"$run_dir/$name-$r.err" ||
+            die "bench_screen failed, see $run_dir/$name-$r.err"
+        jq -c . "$run_dir/$name-$r.json" >&2
+        tps=$(jq -r '.travellers_per_s | floor' "$run_dir/$name-$r.json")
+        all_runs+=("$tps")
+        if ((tps > best_tps)); then
+            best_run=$r
+            best_tps=$tps
+        fi
+    done
+}
+best_of engine "$travellers" "$eval_dir/travellers.jsonl" ""
+best=$best_run
+all_tps=("${all_runs[@]}")
 sus_best=0
-sus_best_tps=-1
 sus_all=()
-for ((r = 1; sustained > 0 && r <= runs; r++)); do
-    step "engine, $sustained clean travellers, one thread (sustained, run $r of $runs)"
-    timeout "$tmo" /usr/bin/time -v -o "$run_dir/sustained-$r.time" "$B/bench_screen" \
-        --db "$db" --set clean --travellers "$sustained" "$sus_dir/travellers.jsonl" \
-        >"$run_dir/sustained-$r.json" 2>"$run_dir/sustained-$r.err" ||
-        die "bench_screen failed, see $run_dir/sustained-$r.err"
-    jq -c . "$run_dir/sustained-$r.json" >&2
-    tps=$(jq -r '.travellers_per_s | floor' "$run_dir/sustained-$r.json")
-    sus_all+=("$tps")
-    if ((tps > sus_best_tps)); then
-        sus_best=$r
-        sus_best_tps=$tps
-    fi
-done
+if ((sustained > 0)); then
+    best_of sustained "$sustained" "$sus_dir/travellers.jsonl" "sustained, "
+    sus_best=$best_run
+    sus_all=("${all_runs[@]}")
+fi
 step "engine, $listed listed travellers (the hit path), one thread"
 timeout "$tmo" "$B/bench_screen" --db "$db" --set listed --warmup 0 \
     "$eval_dir/travellers.jsonl" >"$run_dir/listed.json" 2>"$run_dir/listed.err" ||
