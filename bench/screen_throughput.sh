@@ -110,30 +110,27 @@ done
 out=bench/out/throughput
 mkdir -p "$out" || die "cannot create $out"
 
-# Persons and travellers: a match_quality.sh set of the same shape, else our own.
-eval_dir=bench/out/eval-$entries-$listed-$travellers-$seed
-if [[ ! -s $eval_dir/watchlist.jsonl || ! -s $eval_dir/travellers.jsonl ]]; then
-    eval_dir=$out/eval-$entries-$listed-$travellers-$seed
-    if [[ ! -s $eval_dir/watchlist.jsonl || ! -s $eval_dir/travellers.jsonl ]]; then
-        step "generate $entries persons, $listed listed + $travellers clean travellers"
-        mkdir -p "$eval_dir" || die "cannot create $eval_dir"
-        timeout "$tmo" "$B/gen_eval" --entries "$entries" --listed "$listed" \
-            --clean "$travellers" --seed "$seed" --out "$eval_dir" 2>"$eval_dir/gen.err" ||
-            die "gen_eval failed, see $eval_dir/gen.err"
+# A labelled set with CLEAN clean travellers: a match_quality.sh set of that shape, else our
+# own (generated once); prints its directory.
+eval_set() {
+    local clean=$1 dir=bench/out/eval-$entries-$listed-$1-$seed
+    if [[ ! -s $dir/watchlist.jsonl || ! -s $dir/travellers.jsonl ]]; then
+        dir=$out/eval-$entries-$listed-$clean-$seed
+        if [[ ! -s $dir/watchlist.jsonl || ! -s $dir/travellers.jsonl ]]; then
+            step "generate $entries persons, $listed listed + $clean clean travellers"
+            mkdir -p "$dir" || die "cannot create $dir"
+            timeout "$tmo" "$B/gen_eval" --entries "$entries" --listed "$listed" \
+                --clean "$clean" --seed "$seed" --out "$dir" 2>"$dir/gen.err" ||
+                die "gen_eval failed, see $dir/gen.err"
+        fi
     fi
-fi
+    echo "$dir"
+}
+eval_dir=$(eval_set "$travellers") || exit 1
 # The sustained set: the same watchlist (gen_eval makes it before the travellers), more clean
 # travellers.
 if ((sustained > 0)); then
-    sus_dir=bench/out/eval-$entries-$listed-$sustained-$seed
-    [[ -s $sus_dir/travellers.jsonl ]] || sus_dir=$out/eval-$entries-$listed-$sustained-$seed
-    if [[ ! -s $sus_dir/watchlist.jsonl || ! -s $sus_dir/travellers.jsonl ]]; then
-        step "generate $entries persons, $listed listed + $sustained clean travellers"
-        mkdir -p "$sus_dir" || die "cannot create $sus_dir"
-        timeout "$tmo" "$B/gen_eval" --entries "$entries" --listed "$listed" \
-            --clean "$sustained" --seed "$seed" --out "$sus_dir" 2>"$sus_dir/gen.err" ||
-            die "gen_eval failed, see $sus_dir/gen.err"
-    fi
+    sus_dir=$(eval_set "$sustained") || exit 1
     cmp -s "$sus_dir/watchlist.jsonl" "$eval_dir/watchlist.jsonl" ||
         die "$sus_dir has another watchlist than $eval_dir"
 fi
