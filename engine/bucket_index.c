@@ -182,8 +182,12 @@ static void prime(ps_bi_view *view)
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         unsigned b;
-        if (k.mv_size != sizeof b || v.mv_size > UINT32_MAX)
-            continue; /* not a bucket we could name: asked for by itself, and found wanting */
+        if (k.mv_size != sizeof b)
+            continue; /* no bucket's key: a search for a bucket would not find it either */
+        if (v.mv_size > UINT32_MAX) {
+            rc = MDB_CORRUPTED; /* each bucket looked up by itself, this one then refused */
+            break;
+        }
         memcpy(&b, k.mv_data, sizeof b);
         if (b >= n)
             continue;

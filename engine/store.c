@@ -55,7 +55,9 @@ _Static_assert(sizeof(size_t) == 8, "records uses 64-bit MDB_INTEGERKEY keys");
  * indexes; 11: name refs sorted by year group; 12: name_near, each listed token's neighbours;
  * 13: name_blocks, the short name_forms blocks again as a bucket index; 14: name_near_refs,
  * each listed token's neighbours' references in one list; 15: name refs carry their form's
- * other main tokens' reading hashes; 16: a token's own references in name_near_refs too */
+ * other main tokens' reading hashes; 16: a token's own references in name_near_refs too; 17: a
+ * key of more than PS_NAME_YEAR_STRIDE name references keeps the year of every
+ * PS_NAME_YEAR_STRIDE-th ahead of them (bucket index samples) */
 #define STORE_LAYOUT      17u
 #define STORE_MAP_SIZE    ((size_t)64 << 30) /* sparse: only what is written takes disk */
 #define STORE_MAX_READERS 1024
@@ -1063,39 +1065,39 @@ int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t
     return PS_STORE_OK;
 }
 
+/* Looks key up in view (MDB_NOTFOUND for a key no index can hold). */
+static void doc_lookup(ps_bi_view *view, const char *key, size_t len, ps_bi_lookup *l)
+{
+    *l = (ps_bi_lookup){.view = view, .key = key, .klen = len, .rc = MDB_NOTFOUND};
+    if (len == 0 || len > PS_BI_MAX_KEY)
+        return;
+    l->hash = ps_bi_hash(key, len);
+    ps_bi_view_get_many(l, 1);
+}
+
 int ps_snapshot_docs_both(ps_snapshot *snap, const char *key, size_t key_len, const char *cf_key,
                           size_t cf_len,
                           void (*fn)(void *ctx, const ps_doc_ref *ref, bool confusable),
                           void *ctx)
 {
-    ps_bi_lookup l[2];
-    const char *keys[2] = {cf_key, key};
-    size_t lens[2] = {cf_len, key_len}, n = 0;
-    bool which[2];
     /* the fold first: a number's records are all among its fold's (the writer puts each
-     * document under both keys), so when the fold has none, neither has the number */
-    for (int k = 0; k < 2; k++) {
-        if (lens[k] == 0 || lens[k] > PS_BI_MAX_KEY)
-            continue; /* no such key can be stored */
-        l[n] = (ps_bi_lookup){.view = &snap->doc_views[k == 0 ? 1 : 0],
-                              .key = keys[k],
-                              .klen = lens[k],
-                              .hash = ps_bi_hash(keys[k], lens[k])};
-        which[n] = k == 0;
-        ps_bi_view_get_many(&l[n], 1);
-        n++;
-        if (k == 0 && l[0].rc == MDB_NOTFOUND)
-            break;
-    }
-    for (size_t i = n; i-- > 0;) { /* the number's records, then its fold's */
-        if (l[i].rc == MDB_NOTFOUND)
+     * document under both keys, and a fold has its number's length), so when the fold has
+     * none, neither has the number */
+    ps_bi_lookup by_fold, by_number;
+    doc_lookup(&snap->doc_views[1], cf_key, cf_len, &by_fold);
+    if (by_fold.rc == MDB_NOTFOUND && cf_len == key_len)
+        return PS_STORE_OK;
+    doc_lookup(&snap->doc_views[0], key, key_len, &by_number);
+    const ps_bi_lookup *l[2] = {&by_number, &by_fold};
+    for (int i = 0; i < 2; i++) { /* the number's records, then its fold's */
+        if (l[i]->rc == MDB_NOTFOUND)
             continue;
-        if (l[i].rc != 0)
+        if (l[i]->rc != 0)
             return PS_STORE_IO;
-        for (uint32_t r = 0; r < l[i].items.count; r++) {
+        for (uint32_t r = 0; r < l[i]->items.count; r++) {
             ps_doc_ref ref;
-            unpack_doc_ref(l[i].items.p + (size_t)r * DOC_VALUE_SIZE, &ref);
-            fn(ctx, &ref, which[i]);
+            unpack_doc_ref(l[i]->items.p + (size_t)r * DOC_VALUE_SIZE, &ref);
+            fn(ctx, &ref, i == 1);
         }
     }
     return PS_STORE_OK;

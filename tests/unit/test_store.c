@@ -367,6 +367,7 @@ START_TEST(test_upsert_replaces_index_and_moves_version)
     check_both(snap, "CD222222"); /* both keys at once find what each finds alone */
     check_both(snap, "CD 22222Z");
     check_both(snap, "AB111111");
+    check_both(snap, "XQ999999"); /* on no list: its fold has no records, the number is skipped */
     check_both(snap, "");
     ps_wl_entry got;
     uint64_t version;
