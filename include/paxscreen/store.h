@@ -121,10 +121,9 @@ int ps_snapshot_docs(ps_snapshot *snap, bool confusable, const char *key, size_t
                      void (*fn)(void *ctx, const ps_doc_ref *ref), void *ctx);
 /* Both keys of one document number (cf_key its confusable fold, ps_docnum_confusable):
  * fn(ctx, ref, false) for every record under key in docs, then fn(ctx, ref, true) for every one
- * under cf_key in docs_cf. The fold of a number decides nothing about its own key but every
- * record of the number is also one of its fold, so docs is read only when docs_cf holds the
- * fold (most numbers screened are on no list: one lookup, not two). Returns PS_STORE_OK
- * whether or not the keys were there. */
+ * under cf_key in docs_cf. Every record of a number is also one of its fold's, so docs is read
+ * only when docs_cf holds the fold (most numbers screened are on no list: one lookup, not
+ * two). Returns PS_STORE_OK whether or not the keys were there. */
 int ps_snapshot_docs_both(ps_snapshot *snap, const char *key, size_t key_len, const char *cf_key,
                           size_t cf_len,
                           void (*fn)(void *ctx, const ps_doc_ref *ref, bool confusable),
@@ -235,7 +234,8 @@ static inline uint16_t ps_name_postings_year(const ps_name_postings *p, uint32_t
  * (year 1: the first with one known year; count when none). */
 uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year);
 /* The same for n lists at once, their searches stepping together so that their reads overlap:
- * from[i] for p[i]. */
+ * from[i] for p[i]. A list with samples (ps_name_postings.samples) is searched in them first,
+ * then among the PS_NAME_YEAR_STRIDE references they leave. */
 void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n, uint16_t year,
                                      uint32_t *from);
 /* How many references key has (0 when absent, or when the index cannot be read). */
