@@ -647,6 +647,12 @@ uint32_t ps_name_postings_from_year(const ps_name_postings *p, uint16_t year)
     return lo;
 }
 
+/* How many year samples l holds (0 when it has none). */
+static size_t samples_of(const ps_name_postings *l)
+{
+    return l->samples ? ((size_t)l->count + PS_NAME_YEAR_STRIDE - 1) / PS_NAME_YEAR_STRIDE : 0;
+}
+
 static uint16_t sample_year(const unsigned char *samples, size_t j)
 {
     return (uint16_t)(samples[2 * j] << 8 | samples[2 * j + 1]);
@@ -661,8 +667,7 @@ void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n,
         uint32_t lo[BATCH], hi[BATCH];
         for (size_t i = 0; i < m; i++) { /* the samples asked for */
             const ps_name_postings *l = p[base + i];
-            size_t bytes = l->samples ? 2 * (((size_t)l->count + STRIDE - 1) / STRIDE) : 0;
-            for (size_t o = 0; o < bytes; o += 64)
+            for (size_t o = 0; o < 2 * samples_of(l); o += 64)
                 __builtin_prefetch(l->samples + o);
         }
         for (size_t i = 0; i < m; i++) {
@@ -673,7 +678,7 @@ void ps_name_postings_from_year_many(const ps_name_postings *const *p, size_t n,
                 continue;
             /* the first sample of year or later: the start lies after the sample before it
              * and no further than it */
-            size_t a = 0, b = ((size_t)l->count + STRIDE - 1) / STRIDE;
+            size_t a = 0, b = samples_of(l);
             while (a < b) {
                 size_t mid = a + (b - a) / 2;
                 if (sample_year(l->samples, mid) < year)
